@@ -1,0 +1,250 @@
+"""The command line, and the composition root: it reads the settings and wires everything.
+
+Every user-facing failure is an :class:`IncidentbotError`: one sentence on stderr and exit 1.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from incidentbot import config as config_module
+from incidentbot.errors import IncidentbotError
+
+log = logging.getLogger("incidentbot")
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_service(
+    settings: config_module.Settings, *, clock: Callable[[], datetime] = now_utc
+) -> Any:
+    """Open the store, load playbooks and templates, and return the wired service."""
+    from incidentbot import playbooks
+    from incidentbot.service import IncidentService, Policy
+    from incidentbot.store import Store
+
+    catalogue = playbooks.load(list(settings.all_playbook_dirs))
+    store = Store(settings.db_path)
+    service = IncidentService(
+        store=store,
+        catalogue=catalogue,
+        clock=clock,
+        policy=Policy(
+            permissions=settings.permissions,
+            people=settings.people,
+            enforce=settings.enforce_roles,
+            default_language=settings.language,
+            default_timezone=settings.timezone,
+        ),
+    )
+    from incidentbot import usecases
+
+    usecases.wire(service, settings)
+    return service
+
+
+class Context:
+    def __init__(self) -> None:
+        self._settings: config_module.Settings | None = None
+
+    @property
+    def settings(self) -> config_module.Settings:
+        if self._settings is None:
+            self._settings = config_module.load()
+        return self._settings
+
+
+def fail(exc: IncidentbotError, lang: str = "en") -> None:
+    click.secho(exc.text(lang), fg="red", err=True)
+    sys.exit(1)
+
+
+class Group(click.Group):
+    """Turns an IncidentbotError raised by any command into one line and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except IncidentbotError as exc:
+            fail(exc)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log debug lines to stderr.")
+@click.version_option(package_name="incidentbot")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """incidentbot: run a campaign's personal-data incident by the book.
+
+    Settings come from the environment (INCIDENTBOT_DB, INCIDENTBOT_LANG, INCIDENTBOT_TZ,
+    INCIDENTBOT_CONFIG, INCIDENTBOT_PUBLIC_URL, SLACK_*): see README.md.
+    """
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = Context()
+
+
+@main.command()
+@click.option(
+    "--script",
+    "script",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Run the commands of FILE (one per line), then exit; - reads stdin.",
+)
+@click.option("--as", "actor", default=None, help="Act as this user (default: $USER).")
+@click.option(
+    "--drafts-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("drafts-out"),
+    show_default=True,
+    help="Where drafted texts are written (Markdown and .docx).",
+)
+@click.pass_obj
+def shell(obj: Context, script: Path | None, actor: str | None, drafts_dir: Path) -> None:
+    """The whole bot offline in a terminal: same grammar, same database."""
+    import getpass
+
+    from dateutil import tz
+
+    from incidentbot.shell import Shell
+
+    settings = obj.settings
+    logging.getLogger().setLevel(logging.WARNING if not log.isEnabledFor(logging.DEBUG) else logging.DEBUG)
+    service = build_service(settings)
+    who = actor or getpass.getuser() or "operator"
+    sh = Shell(
+        service,
+        actor=who,
+        lang=settings.language,
+        tz=tz.gettz(settings.timezone) or UTC,
+        drafts_dir=drafts_dir,
+    )
+    if script is None:
+        sys.exit(sh.interact())
+    if str(script) == "-":
+        sys.exit(sh.run_script(sys.stdin.read().splitlines()))
+    try:
+        lines = script.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise IncidentbotError(f"Cannot read the script {script}: {exc}") from exc
+    sys.exit(sh.run_script(lines))
+
+
+@main.group()
+def playbooks() -> None:
+    """Validate playbook files."""
+
+
+@playbooks.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def playbooks_check(obj: Context, directory: Path | None) -> None:
+    """Validate the playbooks of DIRECTORY (default: the configured ones); exit 1 on errors."""
+    from incidentbot import playbooks as pb
+
+    settings = obj.settings
+    if directory is not None and not directory.is_dir():
+        raise IncidentbotError(f"{directory} is not a folder.")
+    if directory is None:
+        problems = pb.check(list(settings.all_playbook_dirs))
+    else:
+        problems = pb.check([directory], base=list(settings.all_playbook_dirs[:1]))
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("All playbooks are valid.")
+
+
+@main.command()
+@click.argument("incident")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.pass_obj
+def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
+    """The timeline and facts of one incident (INCIDENT is INC-n)."""
+    from incidentbot import reports
+
+    service = build_service(obj.settings)
+    text = reports.export(
+        service, incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
+    )
+    _emit(text, output, bom=fmt == "csv")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "md"]), default="md", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def register(obj: Context, fmt: str, output: Path | None) -> None:
+    """The register of all incidents that the law asks a campaign to keep."""
+    from incidentbot import reports
+
+    service = build_service(obj.settings)
+    rows = reports.register_rows(service)
+    text = (
+        reports.register_csv(rows)
+        if fmt == "csv"
+        else reports.register_markdown(rows, obj.settings.language)
+    )
+    _emit(text, output, bom=fmt == "csv")
+
+
+@main.command()
+@click.pass_obj
+def verify(obj: Context) -> None:
+    """Check every timeline's hash chain; exit 1 on tampering, naming the event."""
+    from incidentbot.store import Store
+
+    store = Store(obj.settings.db_path)
+    problems = store.verify()
+    for p in problems:
+        click.secho(p, fg="red", err=True)
+    if problems:
+        sys.exit(1)
+    count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
+    incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+    click.echo(f"OK: {count} events in {incidents} incidents verify.")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.pass_obj
+def backup(obj: Context, path: Path) -> None:
+    """A consistent copy of the live database (SQLite backup API)."""
+    from incidentbot.store import Store
+
+    if not obj.settings.db_path.exists():
+        raise IncidentbotError(f"There is no database at {obj.settings.db_path} to back up.")
+    dest = Store(obj.settings.db_path).backup(path)
+    click.echo(f"Backup written to {dest}.")
+
+
+def _emit(text: str, output: Path | None, *, bom: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
+    click.echo(f"Written to {output}.")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

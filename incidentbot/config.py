@@ -1,0 +1,247 @@
+"""The one reader of the environment and of the TOML file: frozen :class:`Settings`.
+
+Only ``cli.py`` calls :func:`load`; everything else is handed the values it needs. A missing
+or malformed setting raises :class:`ConfigError` with one line naming it and what is expected.
+
+The TOML file (``INCIDENTBOT_CONFIG``) looks like::
+
+    language = "fr"
+    timezone = "America/Toronto"
+    playbook_dirs = ["/srv/campaign/playbooks"]     # searched after the built-in folder
+    template_dirs = ["/srv/campaign/templates"]     # searched before the built-in folder
+    private_channels = false
+    link_ttl_hours = 24
+    link_secret = "a long random string"            # else derived and kept in the database
+    reminder_points = ["24h", "6h", "1h", "0h"]
+
+    [organization]
+    name = "Équipe Exemple"
+    id = "1234567890"            # SIREN or NEQ
+    legal_representative = "…"
+    contact_name = "…"  contact_email = "…"  contact_phone = "…"
+    dpo_name = "…"      dpo_email = "…"      letterhead = "…"   signature = "…"
+
+    [roles]                       # who may do what (see README, "Roles")
+    approve_press = ["comms", "lead"]
+    approve_regulator = ["dpo"]
+    approve_notice = ["dpo"]
+    close = ["lead"]
+    severity = ["lead", "dpo"]
+    aware = ["lead", "dpo"]
+    skip_mandatory = ["lead"]
+
+    [people]                      # Slack user ids or shell names -> campaign roles
+    U012ABC = ["lead"]
+    alice = ["lead", "dpo"]
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateutil import tz as dateutil_tz
+
+from incidentbot.errors import ConfigError
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
+    "approve_press": ("comms", "lead"),
+    "approve_staff": ("comms", "lead"),
+    "approve_regulator": ("dpo", "lead"),
+    "approve_notice": ("dpo", "lead"),
+    "approve_vendor": ("dpo", "lead"),
+    "approve_report": ("lead",),
+    "close": ("lead",),
+    "severity": ("lead", "dpo"),
+    "aware": ("lead", "dpo"),
+    "skip_mandatory": ("lead", "dpo"),
+    "override": ("lead", "dpo"),
+}
+
+
+def builtin_dir(name: str) -> Path:
+    """``playbooks`` or ``templates``: the source checkout's folder, else the installed copy."""
+    source = REPO_ROOT / name
+    if source.is_dir():
+        return source
+    return Path(__file__).resolve().parent / "_data" / name
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = Path("incidentbot.db")
+    language: str = "en"
+    timezone: str = "UTC"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    public_url: str = "http://localhost:3000"
+    config_path: Path | None = None
+    playbook_dirs: tuple[Path, ...] = ()
+    template_dirs: tuple[Path, ...] = ()
+    private_channels: bool = False
+    link_ttl_hours: float = 24.0
+    link_secret: str | None = None
+    reminder_points: tuple[str, ...] = ("24h", "6h", "1h", "0h")
+    organization: Mapping[str, str] = field(default_factory=dict)
+    permissions: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: dict(DEFAULT_PERMISSIONS)
+    )
+    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # When no [people] table is configured, everyone may do everything (a small campaign's
+    # default); with one, the permissions above apply.
+    enforce_roles: bool = False
+
+    def __repr__(self) -> str:  # never print a token
+        return f"Settings(db_path={self.db_path!s}, language={self.language}, tz={self.timezone})"
+
+    @property
+    def all_playbook_dirs(self) -> tuple[Path, ...]:
+        """The built-in playbooks first; a campaign's folders override them by id."""
+        return (builtin_dir("playbooks"), *self.playbook_dirs)
+
+    @property
+    def all_template_dirs(self) -> tuple[Path, ...]:
+        """A campaign's template folders first; the built-in ones fill the gaps."""
+        return (*self.template_dirs, builtin_dir("templates"))
+
+    def slack_api_base(self) -> str:
+        url = self.slack_api_url
+        return url if url.endswith("/") else url + "/"
+
+    def tzinfo(self) -> Any:
+        return dateutil_tz.gettz(self.timezone)
+
+
+def _zone(name: str, setting: str) -> str:
+    if name.upper() == "UTC" or dateutil_tz.gettz(name) is not None and "/" in name:
+        return name
+    raise ConfigError(
+        f"{setting}: {name!r} is not a time zone; expected an IANA name like Europe/Paris."
+    )
+
+
+def _lang(value: str, setting: str) -> str:
+    v = value.strip().lower()
+    if v not in ("en", "fr"):
+        raise ConfigError(f"{setting}: {value!r} is not a language; expected fr or en.")
+    return v
+
+
+def load(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment (``os.environ`` by default) and the TOML file it names."""
+    env = os.environ if env is None else env
+    file_values: dict[str, Any] = {}
+    config_path = env.get("INCIDENTBOT_CONFIG")
+    base = Path.cwd()
+    if config_path:
+        path = Path(config_path)
+        if not path.is_file():
+            raise ConfigError(f"INCIDENTBOT_CONFIG: {config_path} does not exist or is not a file.")
+        try:
+            file_values = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                f"INCIDENTBOT_CONFIG: {config_path} is not valid TOML ({exc})."
+            ) from exc
+        base = path.parent
+    known = {
+        "language", "timezone", "playbook_dirs", "template_dirs", "private_channels",
+        "link_ttl_hours", "link_secret", "reminder_points", "organization", "roles", "people",
+        "public_url", "db",
+    }  # fmt: skip
+    unknown = sorted(set(file_values) - known)
+    if unknown:
+        raise ConfigError(
+            f"INCIDENTBOT_CONFIG: unknown setting {unknown[0]!r}; expected one of "
+            + ", ".join(sorted(known))
+            + "."
+        )
+
+    def dirs(key: str) -> tuple[Path, ...]:
+        value = file_values.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"INCIDENTBOT_CONFIG: {key} must be a list of folder paths.")
+        paths = tuple((base / v).resolve() for v in value)
+        for p in paths:
+            if not p.is_dir():
+                raise ConfigError(f"INCIDENTBOT_CONFIG: {key}: {p} is not a folder.")
+        return paths
+
+    language = _lang(
+        env.get("INCIDENTBOT_LANG") or file_values.get("language", "en"), "INCIDENTBOT_LANG"
+    )
+    timezone = _zone(
+        env.get("INCIDENTBOT_TZ") or file_values.get("timezone", "UTC"), "INCIDENTBOT_TZ"
+    )
+    try:
+        ttl = float(file_values.get("link_ttl_hours", 24))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError("INCIDENTBOT_CONFIG: link_ttl_hours must be a number of hours.") from exc
+    if ttl <= 0:
+        raise ConfigError("INCIDENTBOT_CONFIG: link_ttl_hours must be more than 0.")
+    permissions = dict(DEFAULT_PERMISSIONS)
+    for action, roles in (file_values.get("roles") or {}).items():
+        if action not in DEFAULT_PERMISSIONS:
+            raise ConfigError(
+                f"INCIDENTBOT_CONFIG: [roles] {action!r} is not an action; expected one of "
+                + ", ".join(DEFAULT_PERMISSIONS)
+                + "."
+            )
+        permissions[action] = tuple(roles)
+    people = {str(k): tuple(v) for k, v in (file_values.get("people") or {}).items()}
+    public_url = (
+        env.get("INCIDENTBOT_PUBLIC_URL")
+        or file_values.get("public_url")
+        or "http://localhost:3000"
+    )
+    if not public_url.startswith(("http://", "https://")):
+        raise ConfigError(
+            f"INCIDENTBOT_PUBLIC_URL: {public_url!r} must start with http:// or https://."
+        )
+    api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
+    if not api_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SLACK_API_URL: {api_url!r} must start with http:// or https://.")
+    return Settings(
+        db_path=Path(env.get("INCIDENTBOT_DB") or file_values.get("db") or "incidentbot.db"),
+        language=language,
+        timezone=timezone,
+        slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+        slack_api_url=api_url,
+        public_url=public_url.rstrip("/"),
+        config_path=Path(config_path) if config_path else None,
+        playbook_dirs=dirs("playbook_dirs"),
+        template_dirs=dirs("template_dirs"),
+        private_channels=bool(file_values.get("private_channels", False)),
+        link_ttl_hours=ttl,
+        link_secret=file_values.get("link_secret"),
+        reminder_points=tuple(file_values.get("reminder_points", ("24h", "6h", "1h", "0h"))),
+        organization={str(k): str(v) for k, v in (file_values.get("organization") or {}).items()},
+        permissions=permissions,
+        people=people,
+        enforce_roles=bool(people),
+    )
+
+
+def require(settings: Settings, *names: str) -> None:
+    """Stop start-up with one line naming the first missing credential."""
+    for name in names:
+        attr = name.lower()
+        if not getattr(settings, attr, None):
+            raise ConfigError(
+                f"{name} is not set; it is needed for this command (see README, Slack set-up)."
+            )
+    if "SLACK_BOT_TOKEN" in names and not (settings.slack_bot_token or "").startswith("xoxb-"):
+        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+    if "SLACK_APP_TOKEN" in names and not (settings.slack_app_token or "").startswith("xapp-"):
+        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")

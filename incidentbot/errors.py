@@ -1,0 +1,47 @@
+"""One root error carrying the sentence a user sees.
+
+Front ends catch :class:`IncidentbotError` only: Slack turns it into an ephemeral reply or a
+modal field error, the web edge into a 4xx page, the shell into a red line and a non-zero exit.
+Anything else that escapes is a bug and is logged with its traceback, never shown to a user.
+"""
+
+from __future__ import annotations
+
+
+class IncidentbotError(Exception):
+    """An error whose ``message`` is fit to show to the person who caused it.
+
+    ``field`` names the modal input the error belongs to (Slack shows it under that field);
+    ``message_fr`` is the French sentence when the caller can give one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, message_fr: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.message_fr = message_fr
+
+    def text(self, lang: str = "en") -> str:
+        if lang == "fr" and self.message_fr:
+            return self.message_fr
+        return self.message
+
+
+class UsageError(IncidentbotError):
+    """The command text does not follow the grammar; the message shows the right form."""
+
+
+class NotFound(IncidentbotError):
+    """An incident, step, draft or playbook that does not exist."""
+
+
+class Refused(IncidentbotError):
+    """A valid request that the incident's state or the user's role does not allow."""
+
+
+class ConfigError(IncidentbotError):
+    """A missing or malformed setting, playbook or template; the message names it."""
+
+
+class StoreError(IncidentbotError):
+    """The database is not ours, is newer than the code, or failed its integrity check."""

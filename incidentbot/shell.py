@@ -1,0 +1,321 @@
+"""The offline front end: the whole bot in a terminal, same grammar, same database.
+
+``incidentbot shell`` is an interactive prompt with history; ``--script FILE`` replays one
+command per line (``/incident`` prefix optional, ``#`` comments and blank lines skipped). The
+shell works inside the incident last declared or named (``INC-n`` first in a line), as a Slack
+user works inside an incident's channel. A refused line prints its reason and the script goes
+on; the exit status is 1 if any line was refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import TextIO
+
+from incidentbot.core import commands as cmd
+from incidentbot.core import deadlines
+from incidentbot.core.model import pick
+from incidentbot.core.when import format_local
+from incidentbot.errors import IncidentbotError
+from incidentbot.i18n import t
+from incidentbot.service import IncidentService
+from incidentbot.views import (
+    Ack,
+    AssessmentView,
+    Card,
+    ClosedView,
+    DeadlinesView,
+    DeclaredView,
+    DraftView,
+    HelpView,
+    ListView,
+    NeedsModal,
+    RegisterView,
+    StepLine,
+    StepsView,
+    TimelineView,
+    View,
+)
+
+log = logging.getLogger(__name__)
+
+
+class Shell:
+    def __init__(
+        self,
+        service: IncidentService,
+        *,
+        actor: str,
+        lang: str,
+        tz: tzinfo,
+        out: TextIO = sys.stdout,
+        drafts_dir: Path = Path("drafts-out"),
+        color: bool | None = None,
+    ) -> None:
+        self.service = service
+        self.actor = actor
+        self.lang = lang
+        self.tz = tz
+        self.out = out
+        self.drafts_dir = drafts_dir
+        self.color = out.isatty() if color is None else color
+        self.current: str | None = service.store.latest_ref()
+
+    # -- running --------------------------------------------------------------------------
+
+    def run_line(self, line: str) -> bool:
+        """Run one command line; print its result or its refusal. True if it was accepted."""
+        text = line.strip()
+        if text.lower().startswith("/incident"):
+            text = text[len("/incident") :].strip()
+        try:
+            command = cmd.parse(text)
+            if command.ref:
+                self.service.incident(command.ref)  # a named incident must exist
+                self.current = command.ref
+            view = self.service.handle(command, actor=self.actor, context=self.current)
+            if isinstance(view, NeedsModal):
+                raise IncidentbotError(self._modal_hint(view))
+        except IncidentbotError as exc:
+            self._print(self._red("✗ " + exc.text(self.lang)))
+            return False
+        except Exception:
+            # A bug, not the user's fault: keep the traceback in the log, show one line, and
+            # carry on (the database is unchanged: the use case's transaction rolled back).
+            log.exception("command failed: %r", text[:80])
+            self._print(self._red("✗ Internal error: nothing was recorded; details are in the log."))
+            return False
+        if isinstance(view, DeclaredView):
+            self.current = view.card.incident.ref
+        self._print(self.render(view))
+        return True
+
+    def run_script(self, lines: Iterable[str]) -> int:
+        refused = 0
+        for number, line in enumerate(lines, start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            self._print(self._dim(f"[{number}] {line.rstrip()}"))
+            if not self.run_line(line):
+                refused += 1
+        if refused:
+            self._print(self._red(f"{refused} line(s) refused."))
+        return 1 if refused else 0
+
+    def interact(self, stdin: TextIO = sys.stdin) -> int:
+        try:
+            import readline
+
+            history = Path(os.path.expanduser("~/.incidentbot_history"))
+            if history.exists():
+                readline.read_history_file(history)
+        except (ImportError, OSError):
+            readline = None  # type: ignore[assignment]
+        self._print("incidentbot shell — type help, or quit to leave.")
+        while True:
+            try:
+                line = input(f"{self.current or 'incident'}> ")
+            except (EOFError, KeyboardInterrupt):
+                self._print("")
+                break
+            if line.strip().lower() in ("quit", "exit", "quitter"):
+                break
+            if line.strip():
+                self.run_line(line)
+        if readline is not None:
+            with contextlib.suppress(OSError):
+                readline.write_history_file(history)
+        return 0
+
+    # -- output helpers -------------------------------------------------------------------
+
+    def _print(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def _red(self, text: str) -> str:
+        return f"\033[31m{text}\033[0m" if self.color else text
+
+    def _dim(self, text: str) -> str:
+        return f"\033[2m{text}\033[0m" if self.color else text
+
+    def _modal_hint(self, view: NeedsModal) -> str:
+        if view.kind == "declare":
+            return (
+                "declare needs a title: /incident declare Donor file leaked "
+                'playbook=vendor-breach aware="2026-11-20 14:00" jurisdiction=qc'
+            )
+        return (
+            "assess needs options in the shell: /incident assess data=contact,political "
+            "persons=869 identifiable=full confidentiality=unknown_recipient malicious=yes"
+        )
+
+    def when(self, at: datetime | None) -> str:
+        return format_local(at, self.tz, self.lang) if at else t("label.not_set", self.lang)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self, view: View) -> str:
+        lang = self.lang
+        match view:
+            case Ack():
+                params = dict(view.params)
+                if "at" in params and isinstance(params["at"], datetime):
+                    params["at"] = self.when(params["at"])
+                return "✓ " + t(view.key, lang, **params)
+            case DeclaredView():
+                inc = view.card.incident
+                return (
+                    "✓ "
+                    + t("declared", lang, ref=inc.ref, title=inc.title)
+                    + "\n"
+                    + self.card(view.card)
+                )
+            case Card():
+                return self.card(view)
+            case StepsView():
+                return self.steps(view)
+            case DeadlinesView():
+                return self.clocks(view.clocks) or t("clocks_not_started", lang)
+            case TimelineView():
+                return self.timeline(view)
+            case ListView():
+                return self.listing(view)
+            case HelpView():
+                return cmd.usage_text(lang)
+            case ClosedView():
+                return "✓ " + t("closed", lang, ref=view.incident.ref)
+            case AssessmentView():
+                return self.assessment(view)
+            case DraftView():
+                return self.draft(view)
+            case RegisterView():
+                from incidentbot.reports import register_markdown
+
+                return register_markdown(view.rows, lang)
+        return str(view)
+
+    def clocks(self, clocks: Iterable[object]) -> str:
+        return "\n".join("  " + deadlines.describe(c, self.lang, self.tz) for c in clocks)
+
+    def step_line(self, line: StepLine) -> str:
+        s = line.step
+        mark = {"pending": "[ ]", "done": "[x]", "skipped": "[-]"}[s.status.value]
+        who = line.assignee or t("label.unassigned", self.lang)
+        parts = [f"{mark} {s.id}: {pick(s.definition.title, self.lang)}", f"({line.owner}: {who}"]
+        if s.due_at and s.is_open:
+            parts[-1] += f", {t('label.due', self.lang)} {self.when(s.due_at)}"
+        parts[-1] += ")"
+        if line.overdue:
+            parts.append(t("label.overdue", self.lang))
+        if s.definition.mandatory:
+            parts.append("*")
+        if line.blocked_by:
+            parts.append(f"— {t('label.waits_for', self.lang)} {', '.join(line.blocked_by)}")
+        if not s.is_open and s.done_by:
+            parts.append(
+                f"— {s.done_by}, {self.when(s.done_at)}" + (f": {s.note}" if s.note else "")
+            )
+        return " ".join(parts)
+
+    def card(self, card: Card) -> str:
+        inc, lang = card.incident, self.lang
+        sev = (
+            t(f"severity.{inc.severity.value}", lang) if inc.severity else t("label.not_set", lang)
+        )
+        lines = [
+            f"{inc.ref} — {inc.title} [{t('label.' + inc.status.value, lang)}]",
+            f"  {t('label.playbook', lang)}: {pick(card.playbook_title, lang)} · "
+            f"{t('label.lead', lang)}: {inc.lead or '-'} · {t('label.severity', lang)}: {sev}",
+            f"  {t('label.aware', lang)}: {self.when(inc.aware_at)} · "
+            f"{t('label.jurisdictions', lang)}: {', '.join(inc.jurisdictions) or '-'}",
+            f"  {t('label.progress', lang)}: "
+            + " · ".join(
+                f"{t('phase.' + p.phase.value, lang)} {p.done}/{p.total}" for p in card.progress
+            ),
+            f"{t('label.clocks', lang)}:",
+            self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
+        ]
+        if card.open_steps:
+            lines.append(f"{t('label.open_steps', lang)}:")
+            lines += ["  " + self.step_line(line) for line in card.open_steps]
+        return "\n".join(lines)
+
+    def steps(self, view: StepsView) -> str:
+        lines = [f"{view.incident.ref} — {view.incident.title}"]
+        phase = None
+        for line in view.lines:
+            if line.step.phase != phase:
+                phase = line.step.phase
+                lines.append(t(f"phase.{phase.value}", self.lang) + ":")
+            lines.append("  " + self.step_line(line))
+        lines.append("(* " + t("label.mandatory", self.lang) + ")")
+        return "\n".join(lines)
+
+    def timeline(self, view: TimelineView) -> str:
+        head = (
+            f"{view.incident.ref} — {t('label.timeline', self.lang)} ("
+            + t("label.of_events", self.lang, n=len(view.events), total=view.total)
+            + ")"
+        )
+        lines = [head]
+        for e in view.events:
+            step = e.data.get("step") if e.data else None
+            what = e.kind + (f" {step}" if step else "")
+            lines.append(
+                f"  #{e.seq} {self.when(e.at)} {e.actor} {what}" + (f": {e.text}" if e.text else "")
+            )
+        if view.link:
+            lines.append(
+                t("label.full_timeline", self.lang, until=self.when(view.link_expires)) + ":"
+            )
+            lines.append("  " + view.link)
+        return "\n".join(lines)
+
+    def listing(self, view: ListView) -> str:
+        if not view.items:
+            return t("no_open", self.lang)
+        lines = []
+        for item in view.items:
+            nxt = (
+                deadlines.describe(item.next_clock, self.lang, self.tz) if item.next_clock else "-"
+            )
+            lines.append(
+                f"{item.incident.ref} — {item.incident.title} · {item.open_steps} open · {nxt}"
+            )
+        return "\n".join(lines)
+
+    def assessment(self, view: AssessmentView) -> str:
+        a = view.assessment
+        lines = [f"{view.incident.ref} — assessment v{view.version}", "  " + a.explain(self.lang)]
+        for note in getattr(a, "assumed", ()):
+            lines.append(f"  ! {note}")
+        for d in view.decisions:
+            decision = "notify the regulator" if d["authority"] else "document internally only"
+            if d["persons"]:
+                decision += " and the persons"
+            over = " (overridden)" if d.get("override") else ""
+            lines.append(f"  {d['jurisdiction']}: {decision}{over} — {d['rule']}")
+        return "\n".join(lines)
+
+    def draft(self, view: DraftView) -> str:
+        folder = self.drafts_dir / view.incident.ref
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name, content in view.files.items():
+            (folder / name).write_bytes(content)
+            written.append(str(folder / name))
+        lines = [f"{view.draft.name} ({view.draft.template})", view.draft.body]
+        if view.diff:
+            lines += [f"--- changes since v{view.previous_version}:", view.diff]
+        if view.missing:
+            lines.append(t("label.missing", self.lang) + ":")
+            lines += [f"  - {m.description}: {m.supplied_by}" for m in view.missing]
+        if written:
+            lines.append("Files: " + ", ".join(written))
+        return "\n".join(lines)

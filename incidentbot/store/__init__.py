@@ -1,0 +1,566 @@
+"""SQLite storage through sqlite-utils: incidents, steps, the chained timeline, drafts, outbox.
+
+Durability choices (justified here because the record is evidence):
+
+* ``journal_mode=WAL``: readers (the web page, exports) never block the writer.
+* ``synchronous=FULL``: in WAL mode every commit fsyncs the WAL, so an acknowledged command
+  survives ``kill -9`` *and* a power cut. ``NORMAL`` would survive a process crash only; the
+  cost of FULL is one fsync a transaction, which ``bench/timeline.py`` measures.
+* Every write goes through :meth:`Store.transaction` (``BEGIN IMMEDIATE``), so a state change
+  and its timeline event commit together or not at all.
+
+The database is marked with ``PRAGMA application_id`` so that a foreign SQLite file is refused
+instead of being migrated, and it is created with owner-only permissions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC as _UTC
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from dateutil.parser import isoparse
+from sqlite_utils import Database
+
+from incidentbot.core.model import (
+    Incident,
+    IncidentStatus,
+    Phase,
+    Role,
+    Severity,
+    Step,
+    StepDef,
+    StepStatus,
+    TimelineEvent,
+)
+from incidentbot.errors import StoreError
+from incidentbot.store import chain
+from incidentbot.store.migrations import MIGRATION_SET, migrations
+
+log = logging.getLogger(__name__)
+
+APPLICATION_ID = 0x494E4342  # "INCB"
+
+
+def to_text(at: datetime | None) -> str | None:
+    """UTC ISO-8601 text for SQLite (second precision is not enough for ordering: keep micro)."""
+    if at is None:
+        return None
+    if at.tzinfo is None:
+        raise ValueError("naive datetime given to the store")
+    return at.astimezone(_UTC).isoformat()
+
+
+def from_text(text: str | None) -> datetime | None:
+    return isoparse(text) if text else None
+
+
+def clean(text: str) -> str:
+    """Text SQLite can store: lone surrogates (bad UTF-8 sent as JSON escapes) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def step_def_to_json(d: StepDef) -> str:
+    return _json(
+        {
+            "id": d.id,
+            "phase": d.phase.value,
+            "title": dict(d.title),
+            "owner": d.owner.value,
+            "due_seconds": d.due.total_seconds() if d.due is not None else None,
+            "requires": list(d.requires),
+            "draft": d.draft,
+            "mandatory": d.mandatory,
+            "evidence": d.evidence,
+            "guidance": dict(d.guidance),
+        }
+    )
+
+
+def step_def_from_json(text: str) -> StepDef:
+    raw = json.loads(text)
+    return StepDef(
+        id=raw["id"],
+        phase=Phase(raw["phase"]),
+        title=raw["title"],
+        owner=Role(raw["owner"]),
+        due=timedelta(seconds=raw["due_seconds"]) if raw.get("due_seconds") is not None else None,
+        requires=tuple(raw.get("requires", ())),
+        draft=raw.get("draft"),
+        mandatory=bool(raw.get("mandatory", True)),
+        evidence=bool(raw.get("evidence", False)),
+        guidance=raw.get("guidance", {}),
+    )
+
+
+class Store:
+    """One SQLite database. Not thread-safe by itself: async front ends reach it through one
+    worker thread (:class:`incidentbot.store.worker.StoreWorker`); the shell uses it directly.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, check_same_thread: bool = False):
+        self.path = Path(path)
+        self._depth = 0
+        self._lock = threading.RLock()
+        is_new = not self.path.exists() or self.path.stat().st_size == 0
+        if is_new:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # owner-only permissions from the first byte (issue: secrets at rest)
+            fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        try:
+            conn = sqlite3.connect(
+                str(self.path), isolation_level=None, check_same_thread=check_same_thread
+            )
+            conn.execute("PRAGMA busy_timeout = 10000")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{self.path} is not an incidentbot database (SQLite says: {exc}).",
+                message_fr=f"{self.path} n'est pas une base incidentbot (SQLite : {exc}).",
+            ) from exc
+        self.conn = conn
+        self.db = Database(conn)
+        tables = set(self.db.table_names())
+        if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
+            conn.close()
+            raise StoreError(
+                f"{self.path} is an SQLite file but not an incidentbot database; "
+                "point INCIDENTBOT_DB at another file.",
+                message_fr=f"{self.path} est un fichier SQLite qui n'est pas une base "
+                "incidentbot ; indiquez un autre fichier dans INCIDENTBOT_DB.",
+            )
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self._check_not_newer()
+        if app_id == 0:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        migrations.apply(self.db)
+        conn.execute(f"PRAGMA user_version = {len(migrations._migrations)}")
+
+    def _check_not_newer(self) -> None:
+        known = {m.name for m in migrations._migrations}
+        applied = {m.name for m in migrations.applied(self.db)}
+        unknown = sorted(applied - known)
+        if unknown:
+            self.conn.close()
+            raise StoreError(
+                f"{self.path} was written by a newer incidentbot (schema {unknown[-1]}); "
+                "upgrade incidentbot before opening it.",
+                message_fr=f"{self.path} a été écrite par une version plus récente "
+                f"d'incidentbot (schéma {unknown[-1]}) ; mettez incidentbot à jour.",
+            )
+
+    @staticmethod
+    def schema_version() -> str:
+        return f"{MIGRATION_SET}:{migrations._migrations[-1].name}"
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; nested calls join the outer transaction."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self.conn.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            self.conn.execute("COMMIT")
+
+    def _require_tx(self) -> None:
+        if not self._depth:
+            raise RuntimeError("a write outside Store.transaction()")
+
+    # -- incidents ----------------------------------------------------------------------
+
+    def next_number(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(num), 0) + 1 FROM incidents").fetchone()
+        return int(row[0])
+
+    def insert_incident(self, incident: Incident) -> None:
+        self._require_tx()
+        num = int(incident.ref.split("-")[1])
+        self.db["incidents"].insert(
+            {
+                "ref": incident.ref,
+                "num": num,
+                **self._incident_columns(incident),
+                "head_seq": 0,
+                "head_hash": "",
+            }
+        )
+
+    def _incident_columns(self, incident: Incident) -> dict[str, Any]:
+        return {
+            "title": clean(incident.title),
+            "playbook": incident.playbook,
+            "status": incident.status.value,
+            "severity": incident.severity.value if incident.severity else None,
+            "channel": incident.channel,
+            "lead": incident.lead,
+            "declared_by": incident.declared_by,
+            "declared_at": to_text(incident.declared_at),
+            "detected_at": to_text(incident.detected_at),
+            "aware_at": to_text(incident.aware_at),
+            "closed_at": to_text(incident.closed_at),
+            "language": incident.language,
+            "jurisdictions": _json(list(incident.jurisdictions)),
+            "facts": _json(dict(incident.facts)),
+            "roles": _json(dict(incident.roles)),
+            "private": int(incident.private),
+        }
+
+    def save_incident(self, incident: Incident) -> None:
+        """Write every column of an existing incident (inside a transaction)."""
+        self._require_tx()
+        self.db["incidents"].update(incident.ref, self._incident_columns(incident))
+
+    def incident(self, ref: str) -> Incident | None:
+        rows = list(self.db["incidents"].rows_where("ref = ?", [ref]))
+        return self._incident_from_row(rows[0]) if rows else None
+
+    def incident_by_channel(self, channel: str) -> Incident | None:
+        rows = list(self.db["incidents"].rows_where("channel = ?", [channel], limit=1))
+        return self._incident_from_row(rows[0]) if rows else None
+
+    def incidents(self, *, status: IncidentStatus | None = None) -> list[Incident]:
+        where = "status = ?" if status else None
+        params = [status.value] if status else []
+        return [
+            self._incident_from_row(r)
+            for r in self.db["incidents"].rows_where(where, params, order_by="num")
+        ]
+
+    def latest_ref(self) -> str | None:
+        row = self.conn.execute("SELECT ref FROM incidents ORDER BY num DESC LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    @staticmethod
+    def _incident_from_row(r: Mapping[str, Any]) -> Incident:
+        return Incident(
+            ref=r["ref"],
+            title=r["title"],
+            playbook=r["playbook"],
+            status=IncidentStatus(r["status"]),
+            declared_by=r["declared_by"],
+            declared_at=isoparse(r["declared_at"]),
+            aware_at=from_text(r["aware_at"]),
+            detected_at=from_text(r["detected_at"]),
+            severity=Severity(r["severity"]) if r["severity"] else None,
+            lead=r["lead"],
+            channel=r["channel"],
+            closed_at=from_text(r["closed_at"]),
+            language=r["language"] or "en",
+            jurisdictions=tuple(json.loads(r["jurisdictions"] or "[]")),
+            facts=json.loads(r["facts"] or "{}"),
+            private=bool(r["private"]),
+            roles=json.loads(r["roles"] or "{}"),
+        )
+
+    # -- steps --------------------------------------------------------------------------
+
+    def insert_steps(self, steps: Sequence[Step]) -> None:
+        self._require_tx()
+        self.db["steps"].insert_all(
+            {
+                "incident": s.incident,
+                "step_id": s.id,
+                "position": i,
+                "phase": s.phase.value,
+                "definition": step_def_to_json(s.definition),
+                "status": s.status.value,
+                "assignee": s.assignee,
+                "due_at": to_text(s.due_at),
+                "done_by": s.done_by,
+                "done_at": to_text(s.done_at),
+                "note": s.note,
+                "version": 0,
+            }
+            for i, s in enumerate(steps)
+        )
+
+    def steps(self, ref: str) -> list[Step]:
+        return [
+            self._step_from_row(r)
+            for r in self.db["steps"].rows_where("incident = ?", [ref], order_by="position")
+        ]
+
+    def step(self, ref: str, step_id: str) -> Step | None:
+        rows = list(self.db["steps"].rows_where("incident = ? AND step_id = ?", [ref, step_id]))
+        return self._step_from_row(rows[0]) if rows else None
+
+    @staticmethod
+    def _step_from_row(r: Mapping[str, Any]) -> Step:
+        return Step(
+            incident=r["incident"],
+            definition=step_def_from_json(r["definition"]),
+            status=StepStatus(r["status"]),
+            assignee=r["assignee"],
+            due_at=from_text(r["due_at"]),
+            done_by=r["done_by"],
+            done_at=from_text(r["done_at"]),
+            note=r["note"],
+            version=r["version"] or 0,
+        )
+
+    def save_step(self, step: Step) -> bool:
+        """Write a step if nobody changed it since it was read (``step.version``).
+
+        Returns False when another writer got there first: the caller tells the user rather
+        than recording the change twice.
+        """
+        self._require_tx()
+        cur = self.conn.execute(
+            "UPDATE steps SET status = ?, assignee = ?, due_at = ?, done_by = ?, done_at = ?, "
+            "note = ?, version = version + 1 WHERE incident = ? AND step_id = ? AND version = ?",
+            [
+                step.status.value,
+                step.assignee,
+                to_text(step.due_at),
+                step.done_by,
+                to_text(step.done_at),
+                clean(step.note) if step.note is not None else None,
+                step.incident,
+                step.id,
+                step.version,
+            ],
+        )
+        return cur.rowcount == 1
+
+    # -- timeline -----------------------------------------------------------------------
+
+    def append_event(
+        self,
+        ref: str,
+        *,
+        at: datetime,
+        actor: str,
+        kind: str,
+        text: str,
+        data: Mapping[str, Any] | None = None,
+        phase: str | None = None,
+        link: str | None = None,
+    ) -> TimelineEvent:
+        """Append one event to the incident's chain (inside the caller's transaction)."""
+        self._require_tx()
+        head = self.conn.execute(
+            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
+        ).fetchone()
+        if head is None:
+            raise StoreError(f"No incident {ref}.")
+        seq = (head[0] or 0) + 1
+        prev = head[1] or chain.GENESIS
+        row = {
+            "incident": ref,
+            "seq": seq,
+            "at": to_text(at),
+            "actor": clean(actor),
+            "kind": kind,
+            "phase": phase,
+            "text": clean(text),
+            "data": json.loads(_json(dict(data or {}))),
+            "link": link,
+        }
+        digest = chain.link(prev, row)
+        self.conn.execute(
+            "INSERT INTO timeline (incident, seq, at, actor, kind, phase, text, data, link, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                ref,
+                seq,
+                row["at"],
+                row["actor"],
+                kind,
+                phase,
+                row["text"],
+                _json(row["data"]),
+                link,
+                prev,
+                digest,
+            ],
+        )
+        self.conn.execute(
+            "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE ref = ?", [seq, digest, ref]
+        )
+        return TimelineEvent(
+            incident=ref,
+            seq=seq,
+            at=at,
+            actor=row["actor"],
+            kind=kind,
+            text=row["text"],
+            data=row["data"],
+            prev_hash=prev,
+            hash=digest,
+            phase=phase,
+            link=link,
+        )
+
+    def events(self, ref: str, *, last: int | None = None) -> list[TimelineEvent]:
+        """The incident's events in order; ``last`` keeps only the most recent ones."""
+        if last is not None:
+            rows = self.conn.execute(
+                "SELECT * FROM (SELECT * FROM timeline WHERE incident = ? ORDER BY seq DESC "
+                "LIMIT ?) ORDER BY seq",
+                [ref, last],
+            )
+        else:
+            rows = self.conn.execute(
+                "SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref]
+            )
+        names = [c[0] for c in rows.description]
+        return [self._event_from_row(dict(zip(names, r, strict=True))) for r in rows]
+
+    def count_events(self, ref: str) -> int:
+        return int(
+            self.conn.execute("SELECT COUNT(*) FROM timeline WHERE incident = ?", [ref]).fetchone()[
+                0
+            ]
+        )
+
+    @staticmethod
+    def _event_from_row(r: Mapping[str, Any]) -> TimelineEvent:
+        return TimelineEvent(
+            incident=r["incident"],
+            seq=r["seq"],
+            at=isoparse(r["at"]),
+            actor=r["actor"],
+            kind=r["kind"],
+            text=r["text"],
+            data=json.loads(r["data"] or "{}"),
+            prev_hash=r["prev_hash"],
+            hash=r["hash"],
+            phase=r["phase"],
+            link=r["link"],
+        )
+
+    def verify(self) -> list[str]:
+        """Walk every incident's chain; one line per broken incident naming the first bad event."""
+        problems: list[str] = []
+        for inc in self.conn.execute("SELECT ref, head_seq, head_hash FROM incidents ORDER BY num"):
+            ref, head_seq, head_hash = inc
+            problem = self._verify_one(ref, head_seq or 0, head_hash or "")
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def verify_incident(self, ref: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
+        ).fetchone()
+        return self._verify_one(ref, row[0] or 0, row[1] or "") if row else None
+
+    def _verify_one(self, ref: str, head_seq: int, head_hash: str) -> str | None:
+        prev = chain.GENESIS
+        expected_seq = 1
+        cur = self.conn.execute("SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref])
+        names = [c[0] for c in cur.description]
+        for values in cur:
+            r = dict(zip(names, values, strict=True))
+            if r["seq"] != expected_seq:
+                return f"{ref}: event #{expected_seq} is missing (deleted)"
+            if r["prev_hash"] != prev:
+                return f"{ref}: event #{r['seq']} does not follow event #{expected_seq - 1}"
+            if chain.link(prev, r) != r["hash"]:
+                return f"{ref}: event #{r['seq']} was altered (its hash does not match its content)"
+            prev = r["hash"]
+            expected_seq += 1
+        if expected_seq - 1 != head_seq or (head_seq and prev != head_hash):
+            return f"{ref}: event #{expected_seq} is missing (deleted)"
+        return None
+
+    def head(self, ref: str) -> tuple[int, str]:
+        row = self.conn.execute(
+            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
+        ).fetchone()
+        return (row[0] or 0, row[1] or "") if row else (0, "")
+
+    # -- generic rows for drafts, assessments, notifications, reminders ---------------------
+
+    def insert_row(self, table: str, row: Mapping[str, Any]) -> int:
+        self._require_tx()
+        values = {
+            k: (_json(v) if isinstance(v, dict | list | tuple) else v) for k, v in row.items()
+        }
+        values = {k: (clean(v) if isinstance(v, str) else v) for k, v in values.items()}
+        return int(self.db[table].insert(values).last_pk)
+
+    def update_row(self, table: str, pk: Any, changes: Mapping[str, Any]) -> None:
+        self._require_tx()
+        self.db[table].update(
+            pk, {k: (_json(v) if isinstance(v, dict | list) else v) for k, v in changes.items()}
+        )
+
+    def rows(
+        self,
+        table: str,
+        where: str | None = None,
+        params: Sequence[Any] = (),
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        return list(self.db[table].rows_where(where, list(params), order_by=order_by, limit=limit))
+
+    def seen(self, key: str, at: datetime) -> bool:
+        """Record an inbound event id; True if it had been seen before (a retry)."""
+        with self.transaction():
+            cur = self.conn.execute(
+                "INSERT OR IGNORE INTO seen_events (key, seen_at) VALUES (?, ?)",
+                [key, to_text(at)],
+            )
+            return cur.rowcount == 0
+
+    # -- maintenance --------------------------------------------------------------------
+
+    def backup(self, target: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the live database through SQLite's online backup API."""
+        dest_path = Path(target)
+        if dest_path.is_dir():
+            dest_path = dest_path / self.path.name
+        dest_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(dest_path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        os.close(fd)
+        dest = sqlite3.connect(str(dest_path))
+        try:
+            with self._lock:
+                self.conn.backup(dest)
+        finally:
+            dest.close()
+        return dest_path
+
+
+__all__ = ["Store", "to_text", "from_text", "clean", "replace"]

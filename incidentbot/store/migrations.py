@@ -1,0 +1,182 @@
+"""The schema, as numbered migrations (sqlite_utils.Migrations).
+
+Each migration is a small function; a database records which ones it has had in
+``_sqlite_migrations``. A database that has had a migration this code does not know was written
+by a newer incidentbot: :func:`incidentbot.store.Store` refuses to open it rather than guess.
+Never edit a migration once released: add the next number.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATION_SET = "incidentbot"
+migrations = Migrations(MIGRATION_SET)
+
+APPEND_ONLY_TRIGGERS = """
+CREATE TRIGGER IF NOT EXISTS timeline_no_update BEFORE UPDATE ON timeline
+BEGIN SELECT RAISE(ABORT, 'the timeline is append-only: events cannot be changed'); END;
+CREATE TRIGGER IF NOT EXISTS timeline_no_delete BEFORE DELETE ON timeline
+BEGIN SELECT RAISE(ABORT, 'the timeline is append-only: events cannot be deleted'); END;
+"""
+
+
+@migrations(name="m001_initial")
+def m001_initial(db: Database) -> None:
+    db["incidents"].create(
+        {
+            "ref": str,
+            "num": int,
+            "title": str,
+            "playbook": str,
+            "status": str,
+            "severity": str,
+            "channel": str,
+            "lead": str,
+            "declared_by": str,
+            "declared_at": str,
+            "detected_at": str,
+            "aware_at": str,
+            "closed_at": str,
+            "language": str,
+            "jurisdictions": str,
+            "facts": str,
+            "roles": str,
+            "private": int,
+            "head_seq": int,
+            "head_hash": str,
+        },
+        pk="ref",
+        not_null={"num", "title", "playbook", "status", "declared_by", "declared_at"},
+        defaults={"head_seq": 0, "head_hash": "", "private": 0},
+    )
+    db["incidents"].create_index(["num"], unique=True)
+    db["incidents"].create_index(["channel"])
+    db["steps"].create(
+        {
+            "incident": str,
+            "step_id": str,
+            "position": int,
+            "phase": str,
+            "definition": str,
+            "status": str,
+            "assignee": str,
+            "due_at": str,
+            "done_by": str,
+            "done_at": str,
+            "note": str,
+            "version": int,
+        },
+        pk=("incident", "step_id"),
+        foreign_keys=[("incident", "incidents", "ref")],
+        defaults={"version": 0},
+    )
+    db["timeline"].create(
+        {
+            "id": int,
+            "incident": str,
+            "seq": int,
+            "at": str,
+            "actor": str,
+            "kind": str,
+            "phase": str,
+            "text": str,
+            "data": str,
+            "link": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk="id",
+        not_null={"incident", "seq", "at", "actor", "kind", "text", "prev_hash", "hash"},
+    )
+    db["timeline"].create_index(["incident", "seq"], unique=True)
+    db.executescript(APPEND_ONLY_TRIGGERS)
+    db["drafts"].create(
+        {
+            "id": int,
+            "incident": str,
+            "kind": str,
+            "jurisdiction": str,
+            "language": str,
+            "variant": str,
+            "version": int,
+            "body": str,
+            "template": str,
+            "missing": str,
+            "hash": str,
+            "created_by": str,
+            "created_at": str,
+            "approved_by": str,
+            "approved_at": str,
+        },
+        pk="id",
+    )
+    db["drafts"].create_index(
+        ["incident", "kind", "jurisdiction", "language", "variant", "version"], unique=True
+    )
+    db["assessments"].create(
+        {
+            "id": int,
+            "incident": str,
+            "version": int,
+            "inputs": str,
+            "result": str,
+            "decisions": str,
+            "created_by": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db["assessments"].create_index(["incident", "version"], unique=True)
+    db["notifications"].create(
+        {
+            "id": int,
+            "incident": str,
+            "jurisdiction": str,
+            "audience": str,
+            "submission": str,
+            "notified_at": str,
+            "reference": str,
+            "delay_reasons": str,
+            "recorded_by": str,
+            "recorded_at": str,
+        },
+        pk="id",
+    )
+    db["reminders"].create(
+        {
+            "id": int,
+            "incident": str,
+            "item": str,
+            "point": str,
+            "due_at": str,
+            "sent_at": str,
+            "late": int,
+            "snoozed_until": str,
+            "snoozed_by": str,
+        },
+        pk="id",
+    )
+    db["reminders"].create_index(["incident", "item", "point"], unique=True)
+    db["outbox"].create(
+        {
+            "id": int,
+            "key": str,
+            "incident": str,
+            "channel": str,
+            "method": str,
+            "payload": str,
+            "created_at": str,
+            "attempts": int,
+            "next_try_at": str,
+            "delivered_at": str,
+            "last_error": str,
+            "result": str,
+        },
+        pk="id",
+        defaults={"attempts": 0},
+    )
+    db["outbox"].create_index(["key"], unique=True)
+    db["outbox"].create_index(["delivered_at", "next_try_at"])
+    db["seen_events"].create({"key": str, "seen_at": str}, pk="key")
+    db["kv"].create({"key": str, "value": str}, pk="key")

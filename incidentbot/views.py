@@ -1,0 +1,156 @@
+"""Plain view-models returned by the service and rendered by the shell, Slack and the web.
+
+A feature is built once in the service and shown three ways: these classes carry data only;
+wording lives in :mod:`incidentbot.i18n` and in the front ends' renderers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from incidentbot.core.model import Draft, Incident, Phase, Step, TimelineEvent
+
+
+@dataclass(frozen=True)
+class Ack:
+    """A confirmation: ``key`` names a catalogue sentence, ``params`` fill it."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    incident: Incident | None = None
+    changed: bool = True
+
+
+@dataclass(frozen=True)
+class StepLine:
+    step: Step
+    owner: str  # role id
+    assignee: str | None  # explicit assignee, else whoever holds the owner role
+    blocked_by: tuple[str, ...] = ()
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class PhaseProgress:
+    phase: Phase
+    done: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Card:
+    """The incident card: what ``status`` shows and what Slack pins and updates in place."""
+
+    incident: Incident
+    playbook_title: Mapping[str, str]
+    progress: tuple[PhaseProgress, ...]
+    open_steps: tuple[StepLine, ...]
+    clocks: tuple[Any, ...]  # core.deadlines.Clock
+    next_clock: Any | None
+    assessment: Mapping[str, Any] | None = None
+    now: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StepsView:
+    incident: Incident
+    lines: tuple[StepLine, ...]
+
+
+@dataclass(frozen=True)
+class DeadlinesView:
+    incident: Incident
+    clocks: tuple[Any, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    incident: Incident
+    events: tuple[TimelineEvent, ...]
+    total: int
+    link: str | None = None
+    link_expires: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ListItem:
+    incident: Incident
+    next_clock: Any | None
+    open_steps: int
+
+
+@dataclass(frozen=True)
+class ListView:
+    items: tuple[ListItem, ...]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class HelpView:
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class DeclaredView:
+    card: Card
+
+
+@dataclass(frozen=True)
+class AssessmentView:
+    incident: Incident
+    version: int
+    assessment: Any  # core.severity.Assessment
+    decisions: tuple[Mapping[str, Any], ...]  # DESIGN JSON shape
+    previous_band: str | None = None
+
+
+@dataclass(frozen=True)
+class DraftView:
+    incident: Incident
+    draft: Draft
+    missing: tuple[Any, ...]  # drafting.MissingFact
+    diff: str | None = None
+    previous_version: int | None = None
+    files: Mapping[str, bytes] = field(default_factory=dict)  # filename -> content
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    rows: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class ClosedView:
+    incident: Incident
+
+
+@dataclass(frozen=True)
+class NeedsModal:
+    """The front end should open a modal (Slack) or ask for the options (shell)."""
+
+    kind: str  # "declare" or "assess"
+    prefill: Mapping[str, Any] = field(default_factory=dict)
+    incident: Incident | None = None
+
+
+View = (
+    Ack
+    | Card
+    | StepsView
+    | DeadlinesView
+    | TimelineView
+    | ListView
+    | HelpView
+    | DeclaredView
+    | AssessmentView
+    | DraftView
+    | RegisterView
+    | ClosedView
+    | NeedsModal
+)
+
+Views = Sequence[View]

@@ -1,0 +1,199 @@
+"""Signed, expiring links: the link is the credential, so there is no login system to run.
+
+A token is ``v1.<payload>.<mac>``: ``payload`` is the URL-safe base64 of the compact JSON
+``[ref, actor, expires]`` (``expires`` in whole seconds since the epoch, UTC) and ``mac`` the
+URL-safe base64 of HMAC-SHA256 over a version label and that payload. The MAC covers the
+incident, the person the link was issued to and the expiry, so none of the three can be changed
+without the secret; the comparison is constant-time (:func:`hmac.compare_digest`). ``ref`` is
+``"*"`` for the workspace-wide list page.
+
+The secret is the configured ``link_secret``, else 32 random bytes generated once and kept in
+the database's ``kv`` table, so that links survive a restart and every process that opens the
+same database agrees on it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from incidentbot.errors import ConfigError, Refused
+
+log = logging.getLogger(__name__)
+
+VERSION = "v1"
+WORKSPACE = "*"
+SECRET_KEY = "link_secret"
+MIN_SECRET_CHARS = 32
+MAX_TOKEN_CHARS = 2048
+_LABEL = b"incidentbot timeline link v1\n"
+
+Signer = Callable[[str, str], tuple[str, datetime]]
+
+
+class BadLink(Refused):
+    """A link that does not open the page; the web edge answers 403 with its sentence."""
+
+
+class ForgedLink(BadLink):
+    """Not a token this server signed: malformed, or its signature does not match."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This link is not valid: it was altered or not issued by incidentbot. "
+            "Ask for a new one with /incident timeline.",
+            message_fr="Ce lien n'est pas valide : il a été modifié ou n'a pas été émis par "
+            "incidentbot. Demandez-en un nouveau avec /incident chronologie.",
+        )
+
+
+class WrongIncidentLink(BadLink):
+    """A genuine token, but for another incident (or for one incident on the list page)."""
+
+    def __init__(self, issued_for: str, asked: str) -> None:
+        super().__init__(
+            f"This link was issued for {_scope(issued_for, 'en')}, not for "
+            f"{_scope(asked, 'en')}. Ask for a new one with /incident timeline.",
+            message_fr=f"Ce lien a été émis pour {_scope(issued_for, 'fr')}, pas pour "
+            f"{_scope(asked, 'fr')}. Demandez-en un nouveau avec /incident chronologie.",
+        )
+
+
+class ExpiredLink(BadLink):
+    def __init__(self, expired_at: datetime) -> None:
+        when = expired_at.strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"This link expired on {when}. Ask for a new one with /incident timeline.",
+            message_fr=f"Ce lien a expiré le {when}. Demandez-en un nouveau avec "
+            "/incident chronologie.",
+        )
+        self.expired_at = expired_at
+
+
+def _scope(ref: str, lang: str) -> str:
+    if ref == WORKSPACE:
+        return "the list of incidents" if lang == "en" else "la liste des incidents"
+    return ref
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    if not text or not all(c.isalnum() or c in "-_" for c in text):
+        raise ValueError("not URL-safe base64")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: bytes, payload: str) -> bytes:
+    return hmac.new(secret, _LABEL + payload.encode("ascii"), hashlib.sha256).digest()
+
+
+def sign(*, ref: str, actor: str, secret: bytes, expires: datetime) -> str:
+    """A token opening ``ref`` (``"*"``: the list page) for ``actor`` until ``expires``."""
+    if expires.tzinfo is None:
+        raise ValueError("expires must be timezone-aware")
+    if not secret:
+        raise ValueError("the link secret is empty")
+    body = json.dumps([ref, actor, int(expires.timestamp())], separators=(",", ":"))
+    payload = _b64(body.encode("utf-8"))
+    return f"{VERSION}.{payload}.{_b64(_mac(secret, payload))}"
+
+
+def read(token: str, *, secret: bytes) -> tuple[str, str, datetime]:
+    """``(ref, actor, expires)`` of a token whose signature checks; else :class:`ForgedLink`."""
+    if not token or len(token) > MAX_TOKEN_CHARS:
+        raise ForgedLink()
+    parts = token.split(".")
+    if len(parts) != 3 or parts[0] != VERSION:
+        raise ForgedLink()
+    _, payload, mac = parts
+    try:
+        given = _unb64(mac)
+        expected = _mac(secret, payload)
+    except (ValueError, binascii.Error, UnicodeEncodeError):
+        raise ForgedLink() from None
+    if not hmac.compare_digest(given, expected):
+        raise ForgedLink()
+    try:
+        ref, actor, expires = json.loads(_unb64(payload).decode("utf-8"))
+        if not (isinstance(ref, str) and isinstance(actor, str) and isinstance(expires, int)):
+            raise ValueError("unexpected payload shape")
+        at = datetime.fromtimestamp(expires, UTC)
+    except (ValueError, TypeError, binascii.Error, OverflowError, OSError):
+        # signed by us but unreadable: only a changed format could do this; refuse it alike
+        raise ForgedLink() from None
+    return ref, actor, at
+
+
+def verify(token: str, *, ref: str, secret: bytes, now: datetime) -> str:
+    """The actor a token was issued to, if it is genuine, unexpired and for ``ref``.
+
+    Raises :class:`ForgedLink` (altered or never issued), :class:`ExpiredLink` or
+    :class:`WrongIncidentLink`; the signature is checked before anything else is believed.
+    """
+    issued_for, actor, expires = read(token, secret=secret)
+    if issued_for.upper() != ref.upper():
+        raise WrongIncidentLink(issued_for, ref)
+    if now >= expires:
+        raise ExpiredLink(expires)
+    return actor
+
+
+def token_id(token: str) -> str:
+    """A short, non-reversible name for a token (for the timeline and logs; never the token)."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()[:16]
+
+
+def url_for(public_url: str, ref: str, token: str) -> str:
+    base = public_url.rstrip("/")
+    if ref == WORKSPACE:
+        return f"{base}/incidents?token={quote(token, safe='')}"
+    return f"{base}/incidents/{quote(ref, safe='')}/timeline?token={quote(token, safe='')}"
+
+
+def make_signer(settings: Any, secret: bytes, clock: Callable[[], datetime]) -> Signer:
+    """``signer(ref, actor) -> (url, expires)`` for the service's ``link_signer``.
+
+    ``ref`` ``"*"`` gives the workspace-wide list page ``/incidents``; any other ref its
+    timeline page. Links last ``settings.link_ttl_hours`` from ``clock()``.
+    """
+    ttl = timedelta(hours=float(settings.link_ttl_hours))
+
+    def signer(ref: str, actor: str) -> tuple[str, datetime]:
+        expires = (clock() + ttl).astimezone(UTC).replace(microsecond=0)
+        token = sign(ref=ref.upper(), actor=actor, secret=secret, expires=expires)
+        return url_for(settings.public_url, ref.upper(), token), expires
+
+    return signer
+
+
+def load_secret(store: Any, configured: str | None) -> bytes:
+    """The configured secret, else one generated once and kept in the ``kv`` table."""
+    if configured is not None:
+        if len(configured) < MIN_SECRET_CHARS:
+            raise ConfigError(
+                f"INCIDENTBOT_CONFIG: link_secret is {len(configured)} characters long; use at "
+                f"least {MIN_SECRET_CHARS} random characters, e.g. the output of "
+                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'.",
+                message_fr=f"INCIDENTBOT_CONFIG : link_secret fait {len(configured)} "
+                f"caractères ; mettez-en au moins {MIN_SECRET_CHARS} tirés au hasard.",
+            )
+        return configured.encode("utf-8")
+    with store.transaction():
+        store.conn.execute(
+            "INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)",
+            [SECRET_KEY, secrets.token_bytes(32).hex()],
+        )
+        row = store.conn.execute("SELECT value FROM kv WHERE key = ?", [SECRET_KEY]).fetchone()
+    return bytes.fromhex(row[0])
