@@ -88,8 +88,9 @@ def main(ctx: click.Context, verbose: bool) -> None:
     Settings come from the environment (INCIDENTBOT_DB, INCIDENTBOT_LANG, INCIDENTBOT_TZ,
     INCIDENTBOT_CONFIG, INCIDENTBOT_PUBLIC_URL, SLACK_*): see README.md.
     """
+    # Offline commands print results, not logs; `run` and `serve` raise the level to INFO.
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
+        level=logging.DEBUG if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     ctx.obj = Context()
@@ -120,7 +121,6 @@ def shell(obj: Context, script: Path | None, actor: str | None, drafts_dir: Path
     from incidentbot.shell import Shell
 
     settings = obj.settings
-    logging.getLogger().setLevel(logging.WARNING if not log.isEnabledFor(logging.DEBUG) else logging.DEBUG)
     service = build_service(settings)
     who = actor or getpass.getuser() or "operator"
     sh = Shell(
@@ -165,6 +165,35 @@ def playbooks_check(obj: Context, directory: Path | None) -> None:
     if problems:
         sys.exit(1)
     click.echo("All playbooks are valid.")
+
+
+@main.group()
+def templates() -> None:
+    """Check the draft templates."""
+
+
+@templates.command("check")
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def templates_check(obj: Context, directory: Path | None) -> None:
+    """List the facts each template uses; exit 1 on an unknown fact or a syntax error.
+
+    DIRECTORY is a campaign's override folder (checked in front of the built-in templates);
+    without it, the configured folders are checked.
+    """
+    from incidentbot import drafting
+
+    settings = obj.settings
+    if directory is not None and not directory.is_dir():
+        raise IncidentbotError(f"{directory} is not a folder.")
+    dirs = [directory] if directory is not None else list(settings.all_template_dirs)
+    problems = drafting.check_templates(dirs)
+    for name, facts in sorted(drafting.template_facts(dirs).items()):
+        click.echo(f"{name}: {', '.join(facts) or '(no facts)'}")
+    for p in problems:
+        click.secho(str(p), fg="red", err=True)
+    if problems:
+        sys.exit(1)
 
 
 @main.command()

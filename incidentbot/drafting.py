@@ -41,7 +41,14 @@ from dateutil.parser import isoparse
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from jinja2 import ChainableUndefined, FileSystemLoader, TemplateSyntaxError, meta, nodes
+from jinja2 import (
+    ChainableUndefined,
+    FileSystemLoader,
+    TemplateError,
+    TemplateSyntaxError,
+    meta,
+    nodes,
+)
 from jinja2.sandbox import SandboxedEnvironment
 
 from incidentbot.core.model import (
@@ -237,21 +244,21 @@ _DATA_LABELS: Mapping[str, tuple[str, str]] = {
 _SPECIAL = frozenset({"political", "religious", "health", "special_other"})
 
 _CONSEQUENCES: Mapping[str, tuple[str, str]] = {
-    "contact": ("Unwanted contact, phishing or scams using the persons' details",
-                "Sollicitations non désirées, hameçonnage ou escroqueries utilisant leurs "
+    "contact": ("Unwanted contact, phishing or scams using the contact details",
+                "Sollicitations non désirées, hameçonnage ou escroqueries à partir des "
                 "coordonnées"),
     "identity": ("Identity theft or fraud", "Usurpation d'identité ou fraude"),
     "identity_documents": ("Identity theft or fraud", "Usurpation d'identité ou fraude"),
     "financial": ("Financial loss or fraud", "Pertes financières ou fraude"),
-    "credentials": ("Takeover of the persons' accounts", "Prise de contrôle de leurs comptes"),
+    "credentials": ("Takeover of online accounts", "Prise de contrôle de comptes en ligne"),
     "behavioural": ("Profiling or targeted manipulation", "Profilage ou manipulation ciblée"),
     "location": ("Risks to physical safety", "Atteintes à la sécurité physique"),
     "health": ("Disclosure of health information and possible discrimination",
                "Divulgation d'informations de santé et risque de discrimination"),
-    "political": ("Disclosure of the persons' political opinions, with a risk of "
-                  "discrimination, pressure or damage to reputation",
-                  "Divulgation de leurs opinions politiques, avec un risque de discrimination, "
-                  "de pressions ou d'atteinte à la réputation"),
+    "political": ("Disclosure of political opinions, with a risk of discrimination, pressure "
+                  "or damage to reputation",
+                  "Divulgation d'opinions politiques, avec un risque de discrimination, de "
+                  "pressions ou d'atteinte à la réputation"),
     "religious": ("Disclosure of beliefs and possible discrimination",
                   "Divulgation de convictions et risque de discrimination"),
     "special_other": ("Disclosure of sensitive information and possible discrimination",
@@ -265,23 +272,24 @@ _CONSEQUENCES: Mapping[str, tuple[str, str]] = {
 _BANDS: Mapping[str, tuple[str, str, str, str]] = {
     # ENISA severity levels (severity.md §5): label en, label fr, meaning en, meaning fr
     "low": ("low", "faible",
-            "The persons are unlikely to be affected, or only by minor inconveniences.",
-            "Les personnes ne devraient pas être affectées, ou seulement par des désagréments "
-            "mineurs."),
+            "The people concerned are unlikely to be affected, or only by minor "
+            "inconveniences.",
+            "Les personnes concernées ne devraient pas être affectées, ou seulement par des "
+            "désagréments mineurs."),
     "medium": ("medium", "moyenne",
-               "The persons may face significant inconveniences that they can overcome with "
-               "some difficulty.",
-               "Les personnes peuvent subir des désagréments importants, qu'elles pourront "
-               "surmonter avec quelques difficultés."),
+               "The people concerned may face significant inconveniences that they can "
+               "overcome with some difficulty.",
+               "Les personnes concernées peuvent subir des désagréments importants, qu'elles "
+               "pourront surmonter avec quelques difficultés."),
     "high": ("high", "élevée",
-             "The persons may face significant consequences that they should overcome, but "
-             "with serious difficulty.",
-             "Les personnes peuvent subir des conséquences importantes, qu'elles devraient "
-             "surmonter, mais avec de sérieuses difficultés."),
+             "The people concerned may face significant consequences that they should "
+             "overcome, but with serious difficulty.",
+             "Les personnes concernées peuvent subir des conséquences importantes, qu'elles "
+             "devraient surmonter, mais avec de sérieuses difficultés."),
     "very_high": ("very high", "très élevée",
-                  "The persons may face significant, even irreversible, consequences that they "
-                  "may not overcome.",
-                  "Les personnes peuvent subir des conséquences importantes, voire "
+                  "The people concerned may face significant, even irreversible, consequences "
+                  "that they may not overcome.",
+                  "Les personnes concernées peuvent subir des conséquences importantes, voire "
                   "irréversibles, qu'elles pourraient ne pas surmonter."),
 }  # fmt: skip
 
@@ -308,7 +316,7 @@ _ADVICE: Mapping[str, tuple[str, str]] = {
                   "Si quelqu'un vous contacte au sujet de votre engagement politique d'une "
                   "manière qui vous inquiète, prévenez-nous et, au besoin, la police."),
 }  # fmt: skip
-_ADVICE["identity_documents"] = _ADVICE["identity"]
+_ADVICE = {**_ADVICE, "identity_documents": _ADVICE["identity"]}
 
 _LIKELIHOOD: Mapping[tuple[str, str], tuple[str, str]] = {
     ("confidentiality", "unknown_recipient"): (
@@ -329,6 +337,7 @@ _LIKELIHOOD: Mapping[tuple[str, str], tuple[str, str]] = {
     ("recovered", "yes"): ("the data were recovered or deleted before any misuse",
                            "les données ont été récupérées ou supprimées avant tout usage"),
 }  # fmt: skip
+_SCORE = ("severity score (ENISA method): {}", "score de gravité (méthode ENISA) : {}")
 _SENSITIVE = (
     "the data reveal political opinions or other special-category data",
     "les données révèlent des opinions politiques ou d'autres données sensibles",
@@ -401,6 +410,8 @@ def _as_datetime(value: Any) -> datetime | date | str:
     if isinstance(value, datetime | date):
         return value
     text = str(value).strip()
+    if "/" in text:
+        return text
     try:
         return date.fromisoformat(text) if len(text) == 10 else isoparse(text)
     except ValueError:
@@ -427,6 +438,7 @@ def date_filter(value: Any, time: bool = True) -> str:
     name = _missing_name(value)
     if name is not None:
         return str(value) if isinstance(value, MarkerUndefined) else _marker(name)
+    value = _when(value)
     if isinstance(value, Mapping) and "start" in value:
         start, end = value.get("start"), value.get("end")
         if not end:
@@ -560,7 +572,7 @@ def build_context(
     press = config.get("press") or {}
 
     keys = _data_keys(assessment, facts)
-    band = (assessment or {}).get("band")
+    band = str((assessment or {}).get("band") or "")
     consequences = _text_list(facts.get("consequences")) or [
         _CONSEQUENCES[k][i] for k in dict.fromkeys(keys) if k in _CONSEQUENCES
     ]
@@ -572,7 +584,7 @@ def build_context(
     if _SPECIAL & set(keys):
         risk.insert(0, _SENSITIVE[i])
     explain = (assessment or {}).get("explain") or (assessment or {}).get("explanation")
-    risk.extend(_text_list(explain))
+    risk.extend(_SCORE[i].format(line) for line in _text_list(explain))
 
     advice = _text_list(facts.get("persons_advice")) or [
         _ADVICE[k][i] for k in dict.fromkeys(keys) if k in _ADVICE
@@ -699,6 +711,25 @@ def default_language(kind: str, jurisdiction: Jurisdiction | None, incident_lang
 # --- rendering -------------------------------------------------------------------------------
 
 
+class _AnyName(dict[str, Any]):
+    """Filters or tests for analysis only: every name counts as known, so that
+    ``meta.find_undeclared_variables`` lists the facts of a template that also uses an unknown
+    filter (``check_templates`` reports that filter on its own)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return super().get(key, str)
+
+
+def _analysis_environment(dirs: Sequence[Path]) -> SandboxedEnvironment:
+    env = _environment(dirs)
+    env.filters = _AnyName(env.filters)
+    env.tests = _AnyName(env.tests)
+    return env
+
+
 def _environment(dirs: Sequence[Path]) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=FileSystemLoader([str(d) for d in dirs]),
@@ -727,6 +758,7 @@ class Drafter:
             raise ConfigError("No template folder was given; pass at least the built-in one.")
         self.template_dirs = tuple(Path(d) for d in template_dirs)
         self._env = _environment(self.template_dirs)
+        self._analysis = _analysis_environment(self.template_dirs)
         self._facts: dict[str, frozenset[str]] = {}
 
     def available(self, kind: str) -> list[str]:
@@ -813,10 +845,17 @@ class Drafter:
         token = _STATE.set(state)
         try:
             text = self._env.get_template(path).render(values)
+            if path not in self._facts:
+                self._facts[path] = frozenset(_names(self._analysis, path) & FACTS.keys())
+        except (TemplateError, OverflowError) as error:
+            raise ConfigError(
+                f"The template {path} cannot be rendered: {error}. "
+                "Run `incidentbot templates check` to see its problems.",
+                message_fr=f"Le modèle {path} ne peut pas être produit : {error}. "
+                "Lancez `incidentbot templates check` pour voir ses problèmes.",
+            ) from error
         finally:
             _STATE.reset(token)
-        if path not in self._facts:
-            self._facts[path] = frozenset(_names(self._env, path) & FACTS.keys())
         return Rendered(_tidy(text), path, tuple(state.missing.values()), self._facts[path])
 
 
@@ -833,7 +872,8 @@ def _names(env: SandboxedEnvironment, name: str, seen: set[str] | None = None) -
     """Undeclared names of a template and of the templates it includes, imports or extends."""
     seen = seen if seen is not None else set()
     seen.add(name)
-    assert env.loader is not None
+    if env.loader is None:
+        raise ConfigError("The template environment has no loader.")
     source, filename, _ = env.loader.get_source(env, name)
     ast = env.parse(source, name, filename)
     names = set(meta.find_undeclared_variables(ast)) - RENDER_NAMES
@@ -845,21 +885,22 @@ def _names(env: SandboxedEnvironment, name: str, seen: set[str] | None = None) -
 
 def template_facts(dirs: Sequence[Path]) -> dict[str, list[str]]:
     """The facts each template uses, by relative path (the first folder's file wins)."""
-    env = _environment(dirs)
+    env = _analysis_environment(dirs)
     result: dict[str, list[str]] = {}
     for directory in dirs:
         for rel, _ in _template_files(Path(directory)):
             if rel not in result:
                 try:
                     result[rel] = sorted(_names(env, rel))
-                except TemplateSyntaxError:
-                    result[rel] = []
+                except TemplateError:
+                    result[rel] = []  # check_templates reports why
     return result
 
 
 def check_templates(dirs: Sequence[Path]) -> list[str]:
     """Problems in every template of ``dirs``: syntax errors, unknown facts or filters."""
-    env = _environment(dirs)
+    env = _analysis_environment(dirs)
+    known = {nodes.Filter: _environment(dirs).filters, nodes.Test: _environment(dirs).tests}
     allowed = FACTS.keys() | RENDER_NAMES | env.globals.keys()
     problems: list[str] = []
     for directory in map(Path, dirs):
@@ -875,8 +916,7 @@ def check_templates(dirs: Sequence[Path]) -> list[str]:
             for name in sorted(set(meta.find_undeclared_variables(ast)) - allowed):
                 problems.append(f'{path}: unknown fact "{name}"')
             for node in ast.find_all((nodes.Filter, nodes.Test)):
-                known = env.filters if isinstance(node, nodes.Filter) else env.tests
-                if node.name not in known:
+                if node.name not in known[type(node)]:
                     what = "filter" if isinstance(node, nodes.Filter) else "test"
                     problems.append(f'{path}:{node.lineno}: unknown {what} "{node.name}"')
             for ref in meta.find_referenced_templates(ast):

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from dateutil.parser import isoparse
+
 from incidentbot.core import commands as cmd
 from incidentbot.core import deadlines
 from incidentbot.core.model import (
@@ -732,13 +734,14 @@ class IncidentService:
     # -- reading --------------------------------------------------------------------------
 
     def notifications(self, ref: str) -> dict[str, tuple[datetime, str | None]]:
+        """First notification per jurisdiction: ``fr`` for the authority, ``fr:persons`` for
+        the persons (core.deadlines reads both)."""
         out: dict[str, tuple[datetime, str | None]] = {}
-        for row in self.store.rows(
-            "notifications", "incident = ? AND audience = 'authority'", [ref], order_by="id"
-        ):
-            from dateutil.parser import isoparse
-
-            out.setdefault(row["jurisdiction"], (isoparse(row["notified_at"]), row["reference"]))
+        for row in self.store.rows("notifications", "incident = ?", [ref], order_by="id"):
+            key = row["jurisdiction"] + (
+                "" if row["audience"] == "authority" else deadlines.PERSONS_SUFFIX
+            )
+            out.setdefault(key, (isoparse(row["notified_at"]), row["reference"]))
         return out
 
     def latest_assessment(self, ref: str) -> dict[str, Any] | None:

@@ -293,8 +293,8 @@ class Shell:
     def assessment(self, view: AssessmentView) -> str:
         a = view.assessment
         lines = [f"{view.incident.ref} — assessment v{view.version}", "  " + a.explain(self.lang)]
-        for note in getattr(a, "assumed", ()):
-            lines.append(f"  ! {note}")
+        for assumption in a.assumed:
+            lines.append(f"  ! {pick(assumption.text, self.lang)}")
         for d in view.decisions:
             decision = "notify the regulator" if d["authority"] else "document internally only"
             if d["persons"]:

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from dateutil import tz as dateutil_tz
 from dateutil.parser import isoparse
 
 from incidentbot import drafting, reports
@@ -366,7 +366,7 @@ def draft_context(service: Any, incident: Incident, jurisdiction: Any, lang: str
             entry.setdefault("notified_at", isoparse(row["notified_at"]))
             entry.setdefault("reference", row["reference"])
     assessment = reports.assessment_json(service.latest_assessment(ref))
-    tz = dateutil_tz.gettz(getattr(service, "timezone", "UTC")) or dateutil_tz.UTC
+    tz = ZoneInfo(getattr(service, "timezone", "UTC"))
     context = drafting.build_context(
         incident=incident,
         steps=service.store.steps(ref),

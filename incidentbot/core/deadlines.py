@@ -200,12 +200,17 @@ def next_deadline(all_clocks: Sequence[Clock]) -> Clock | None:
 
 
 def format_duration(delta: timedelta, lang: str = "en") -> str:
-    """``41 h 20 min``, ``3 d 4 h`` (``3 j 4 h`` in French), ``20 min``; the sign is dropped."""
+    """``41 h 20 min``, ``3 d 4 h`` (``3 j 4 h`` in French), ``20 min``; the sign is dropped.
+
+    Under 72 hours the count stays in hours, the unit of the GDPR's clock; from 72 hours on,
+    days and hours (minutes no longer matter at that range).
+    """
     minutes = int(abs(delta).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
+    if minutes >= 72 * 60:
         return f"{days} {'j' if lang == 'fr' else 'd'}" + (f" {hours} h" if hours else "")
+    hours += days * 24
     if hours:
         return f"{hours} h" + (f" {mins} min" if mins else "")
     return f"{mins} min"

@@ -240,7 +240,7 @@ class _Report:
             return norm
         self.add(
             path,
-            f"unknown {what} '{value}'{_did_you_mean(norm, allowed)}; "
+            f"{what} is '{value}', which is unknown{_did_you_mean(norm, allowed)}; "
             f"use one of: {', '.join(allowed)}",
         )
         return None
@@ -385,16 +385,19 @@ def _build_steps(rep: _Report, value: Any) -> list[StepDef] | None:
         built = _build_step(rep, raw, index)
         if built is None:
             continue
-        step, requires = built
-        if step.id in edges:
+        sid, requires, step = built
+        if sid in edges:
             rep.add(
                 ("steps", index, "id"),
-                f"duplicate step id '{step.id}' (already used by step number "
-                f"{edges[step.id][0] + 1}); step ids must be unique",
+                f"duplicate step id '{sid}' (already used by step number "
+                f"{edges[sid][0] + 1}); step ids must be unique",
             )
             continue
-        edges[step.id] = (index, requires)
-        steps.append(step)
+        # a step with other problems still counts as existing, so that the steps that
+        # require it are not reported as well
+        edges[sid] = (index, requires)
+        if step is not None:
+            steps.append(step)
 
     for sid, (index, requires) in edges.items():
         for rindex, rid in requires:
@@ -411,7 +414,10 @@ def _build_steps(rep: _Report, value: Any) -> list[StepDef] | None:
     return steps if len(rep.problems) == before else None
 
 
-def _build_step(rep: _Report, raw: Any, index: int) -> tuple[StepDef, list[tuple[int, str]]] | None:
+def _build_step(
+    rep: _Report, raw: Any, index: int
+) -> tuple[str, list[tuple[int, str]], StepDef | None] | None:
+    """The step's id, its requires (with their index) and, when valid, its definition."""
     path: KeyPath = ("steps", index)
     step = rep.mapping(raw, path, f"step number {index + 1}")
     if step is None:
@@ -463,10 +469,12 @@ def _build_step(rep: _Report, raw: Any, index: int) -> tuple[StepDef, list[tuple
                 rep.add(path + ("requires", rindex), f"{what} requires '{rid}' twice")
             seen.add(rid)
 
-    if len(rep.problems) != before or sid is None or phase is None or owner is None:
+    if sid is None:
         return None
+    if len(rep.problems) != before or phase is None or owner is None:
+        return sid, requires, None
     if title is None or guidance is None:
-        return None
+        return sid, requires, None
     definition = StepDef(
         id=sid,
         phase=Phase(phase),
@@ -479,7 +487,7 @@ def _build_step(rep: _Report, raw: Any, index: int) -> tuple[StepDef, list[tuple
         evidence=False if evidence is None else evidence,
         guidance=guidance,
     )
-    return definition, requires
+    return sid, requires, definition
 
 
 def _report_cycles(rep: _Report, edges: Mapping[str, tuple[int, list[tuple[int, str]]]]) -> bool:
@@ -499,7 +507,9 @@ def _report_cycles(rep: _Report, edges: Mapping[str, tuple[int, list[tuple[int, 
                 if nxt not in edges or nxt == node:
                     continue  # unknown and self references are reported elsewhere
                 if state.get(nxt) == 1:
-                    cycle = trail[trail.index(nxt) :] + [nxt]
+                    # named from the step whose `requires` entry is reported: a -> b -> a
+                    loop = trail[trail.index(nxt) :]
+                    cycle = [node, *loop[:-1], node]
                     if frozenset(cycle) not in seen_cycles:
                         seen_cycles.add(frozenset(cycle))
                         rep.add(

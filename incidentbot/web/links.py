@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 VERSION = "v1"
 WORKSPACE = "*"
-SECRET_KEY = "link_secret"
+KV_KEY = "link_secret"  # the kv row holding the generated secret (hex)
 MIN_SECRET_CHARS = 32
 MAX_TOKEN_CHARS = 2048
 _LABEL = b"incidentbot timeline link v1\n"
@@ -193,7 +193,7 @@ def load_secret(store: Any, configured: str | None) -> bytes:
     with store.transaction():
         store.conn.execute(
             "INSERT OR IGNORE INTO kv (key, value) VALUES (?, ?)",
-            [SECRET_KEY, secrets.token_bytes(32).hex()],
+            [KV_KEY, secrets.token_bytes(32).hex()],
         )
-        row = store.conn.execute("SELECT value FROM kv WHERE key = ?", [SECRET_KEY]).fetchone()
+        row = store.conn.execute("SELECT value FROM kv WHERE key = ?", [KV_KEY]).fetchone()
     return bytes.fromhex(row[0])

@@ -1,0 +1,287 @@
+"""Modals: declare, complete a step (optional note), skip a step (a reason is required).
+
+Each builder returns a view; each reader takes a ``view_submission``'s view and returns plain
+values plus the errors Slack shows under the fields (``response_action: errors``), keyed by
+``block_id``. Context the submission needs (incident, step version, time zone, the message to
+refresh) travels in ``private_metadata`` as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from incidentbot.core.model import Severity, StepDef, pick
+from incidentbot.playbooks import Catalogue
+from incidentbot.slack.blocks import cut, esc
+from incidentbot.slack.i18n import t
+
+DECLARE = "declare"
+DONE = "step.done"
+SKIP = "step.skip"
+TITLE_MAX = 200
+
+# A service error's ``field`` -> the block that shows it.
+FIELD_BLOCKS = {
+    "title": "title",
+    "playbook": "playbook",
+    "aware": "aware_date",
+    "detected": "aware_date",
+    "jurisdiction": "jurisdictions",
+    "jurisdictions": "jurisdictions",
+    "lead": "lead",
+    "severity": "severity",
+    "note": "note",
+    "reason": "reason",
+}
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": cut(text, limit)}
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+           hint: str | None = None) -> dict[str, Any]:  # fmt: skip
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, 2000),
+        "element": {"action_id": "value", **element},
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _plain(hint, 2000)
+    return block
+
+
+def _option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
+    opt: dict[str, Any] = {"text": _plain(text), "value": value}
+    if description:
+        opt["description"] = _plain(description)
+    return opt
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    for candidate in (name, default, "UTC"):
+        if candidate:
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")
+
+
+def declare_modal(
+    *,
+    catalogue: Catalogue,
+    lang: str,
+    tz_name: str,
+    now: datetime,
+    user: str,
+    title: str | None,
+    channel: str | None,
+) -> dict[str, Any]:
+    local = now.astimezone(zone(tz_name, "UTC"))
+    playbooks = sorted(catalogue.playbooks.values(), key=lambda p: pick(p.title, lang).lower())
+    options = [_option(pick(p.title, lang), p.id, pick(p.description, lang)) for p in playbooks]
+    playbook: dict[str, Any] = {
+        "type": "static_select",
+        "placeholder": _plain(t("field.choose", lang)),
+        "options": options[:100],
+    }
+    default = next((o for o in options if o["value"] == "generic-breach"), None)
+    if default is not None:
+        playbook["initial_option"] = default
+    juris = [
+        _option(f"{j.id} — {pick(j.name, lang)}", j.id, pick(j.law, lang))
+        for j in sorted(catalogue.jurisdictions.values(), key=lambda j: j.id)
+    ]
+    title_el: dict[str, Any] = {"type": "plain_text_input", "max_length": TITLE_MAX}
+    if title:
+        title_el["initial_value"] = title[:TITLE_MAX]
+    blocks = [
+        _input("title", t("field.title", lang), title_el, hint=t("field.title_hint", lang)),
+        _input("playbook", t("field.playbook", lang), playbook),
+        _input(
+            "aware_date",
+            t("field.aware_date", lang),
+            {"type": "datepicker", "initial_date": f"{local:%Y-%m-%d}"},
+            optional=True,
+            hint=t("field.aware_hint", lang),
+        ),
+        _input(
+            "aware_time",
+            t("field.aware_time", lang),
+            {"type": "timepicker", "initial_time": f"{local:%H:%M}", "timezone": tz_name},
+            optional=True,
+        ),
+        _input(
+            "jurisdictions",
+            t("field.jurisdictions", lang),
+            {"type": "multi_static_select", "placeholder": _plain(t("field.choose", lang)),
+             "options": juris},
+            optional=True,
+            hint=t("field.jurisdictions_hint", lang),
+        ),  # fmt: skip
+        _input("lead", t("field.lead", lang), {"type": "users_select", "initial_user": user}),
+        _input(
+            "severity",
+            t("field.severity", lang),
+            {
+                "type": "static_select",
+                "placeholder": _plain(t("field.choose", lang)),
+                "options": [_option(t(f"severity.{s.value}", lang), s.value) for s in Severity],
+            },
+            optional=True,
+        ),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": DECLARE,
+        "title": _plain(t("modal.declare", lang), 24),
+        "submit": _plain(t("modal.declare_submit", lang), 24),
+        "close": _plain(t("modal.cancel", lang), 24),
+        "private_metadata": json.dumps({"tz": tz_name, "channel": channel, "lang": lang}),
+        "blocks": blocks,
+    }
+
+
+def values(view: dict[str, Any]) -> dict[str, Any]:
+    """``state.values`` flattened: block_id -> the chosen value (str, list or None)."""
+    out: dict[str, Any] = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        for el in actions.values():
+            kind = el.get("type")
+            if kind == "static_select":
+                opt = el.get("selected_option")
+                out[block_id] = opt["value"] if opt else None
+            elif kind == "multi_static_select":
+                out[block_id] = [o["value"] for o in el.get("selected_options") or []]
+            elif kind == "datepicker":
+                out[block_id] = el.get("selected_date")
+            elif kind == "timepicker":
+                out[block_id] = el.get("selected_time")
+            elif kind == "users_select":
+                out[block_id] = el.get("selected_user")
+            else:
+                out[block_id] = el.get("value")
+    return out
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def read_declare(
+    view: dict[str, Any], *, catalogue: Catalogue, now: datetime, default_tz: str
+) -> tuple[dict[str, Any], dict[str, str], str]:
+    """The ``service.declare`` arguments, the field errors, and the language to answer in."""
+    meta, got = metadata(view), values(view)
+    lang = meta.get("lang") if meta.get("lang") in ("en", "fr") else "en"
+    errors: dict[str, str] = {}
+    title = (got.get("title") or "").strip()
+    if not title:
+        errors["title"] = "A declaration needs a title." if lang == "en" else "Il faut un titre."
+    playbook = got.get("playbook") or ""
+    if playbook.lower() not in catalogue.playbooks:
+        errors["playbook"] = t("field.choose", lang) + " " + ", ".join(sorted(catalogue.playbooks))
+    aware_at = None
+    date, time = got.get("aware_date"), got.get("aware_time")
+    if bool(date) != bool(time):
+        errors["aware_time" if date else "aware_date"] = t("error.aware_half", lang)
+    elif date and time:
+        tz = zone(meta.get("tz"), default_tz)
+        aware_at = datetime.fromisoformat(f"{date}T{time}").replace(tzinfo=tz)
+        if aware_at > now:
+            errors["aware_time"] = t("error.aware_future", lang)
+    args = {
+        "title": title,
+        "playbook_id": playbook,
+        "aware_at": aware_at,
+        "jurisdictions": got.get("jurisdictions") or None,
+        "lead": got.get("lead") or None,
+        "severity_level": got.get("severity") or None,
+    }
+    return args, errors, lang
+
+
+def done_modal(
+    *, ref: str, step: StepDef, version: int, lang: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    hint = t("field.note_evidence" if step.evidence else "field.note_optional", lang)
+    return {
+        "type": "modal",
+        "callback_id": DONE,
+        "title": _plain(t("modal.done", lang), 24),
+        "submit": _plain(t("modal.submit", lang), 24),
+        "close": _plain(t("modal.cancel", lang), 24),
+        "private_metadata": json.dumps(
+            {"ref": ref, "step": step.id, "version": version, "lang": lang,
+             "evidence": step.evidence, **extra}
+        ),  # fmt: skip
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"*{esc(ref)}* · *{esc(pick(step.title, lang))}*  `{esc(step.id)}`",
+                },
+            },
+            _input(
+                "note",
+                t("field.note", lang),
+                {"type": "plain_text_input", "multiline": True},
+                optional=not step.evidence,
+                hint=hint,
+            ),
+        ],
+    }
+
+
+def skip_modal(
+    *, ref: str, step: StepDef, version: int, lang: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "callback_id": SKIP,
+        "title": _plain(t("modal.skip", lang), 24),
+        "submit": _plain(t("modal.submit", lang), 24),
+        "close": _plain(t("modal.cancel", lang), 24),
+        "private_metadata": json.dumps(
+            {"ref": ref, "step": step.id, "version": version, "lang": lang, **extra}
+        ),
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f"*{esc(ref)}* · *{esc(pick(step.title, lang))}*  `{esc(step.id)}`",
+                },
+            },
+            _input(
+                "reason", t("field.reason", lang), {"type": "plain_text_input", "multiline": True}
+            ),
+        ],
+    }
+
+
+def read_step(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, dict[str, str]]:
+    """(metadata, the note or reason typed, field errors) of a done or skip modal."""
+    meta, got = metadata(view), values(view)
+    lang = meta.get("lang") or "en"
+    errors: dict[str, str] = {}
+    if view.get("callback_id") == SKIP:
+        text = (got.get("reason") or "").strip() or None
+        if text is None:
+            errors["reason"] = t("error.reason", lang)
+    else:
+        text = (got.get("note") or "").strip() or None
+        if text is None and meta.get("evidence"):
+            errors["note"] = t("error.note_evidence", lang)
+    return meta, text, errors

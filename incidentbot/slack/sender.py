@@ -1,0 +1,354 @@
+"""Delivering outbox rows to Slack: plain Web API calls, response URLs, and the bot's tasks.
+
+A row's ``method`` is either a Web API method (``chat.postEphemeral``: the payload is its
+arguments), ``response_url`` (payload: ``url`` and ``body``), or one of the tasks below, which
+read the incident's current state when they run, so a retried or late row never shows stale data:
+
+* ``incident.channel``: create ``#inc-<date>-<slug>`` (a taken name gets ``-2``, ``-3``...),
+  store it on the incident, invite the declarer and the lead, set the topic.
+* ``incident.card``: post and pin the incident card once, then ``chat.update`` it in place.
+  A card row followed by another pending one for the same incident is skipped (the later one
+  shows the same state).
+* ``incident.capture``: a message into the timeline (text, author, time, permalink), keyed by
+  channel and ts so the shortcut and the :pushpin: reaction never record it twice.
+* ``home.publish``: the App Home tab of one user.
+
+Each task is idempotent: what it already did is read back (the incident's channel, the card's
+ts in ``kv``) before anything is redone. Errors are mapped to the scheduler's RetryLater
+(429 with Retry-After, 5xx, network), Fatal (a revoked token) or GiveUp (the rest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from incidentbot.config import Settings
+from incidentbot.core import deadlines
+from incidentbot.errors import IncidentbotError
+from incidentbot.runner import ServiceRunner
+from incidentbot.scheduler import Fatal, GiveUp, RetryLater
+from incidentbot.slack import blocks as bk
+from incidentbot.slack.i18n import t
+from incidentbot.store import outbox
+from incidentbot.store.outbox import OutboxItem
+
+log = logging.getLogger(__name__)
+
+FATAL_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+)
+RETRY_ERRORS = frozenset(
+    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited"}
+)
+# Read methods take form or query arguments; write methods take JSON (blocks stay structured).
+READ_METHODS = frozenset(
+    {"conversations.history", "conversations.replies", "chat.getPermalink", "users.info"}
+)
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+
+
+def slug(title: str) -> str:
+    """``Fuite: donateurs & <!channel>`` -> ``fuite-donateurs-channel``."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:50].rstrip("-") or "incident"
+
+
+def retry_after(headers: Any) -> float | None:
+    for key, value in dict(headers or {}).items():
+        if key.lower() == "retry-after":
+            try:
+                return float(value)
+            except ValueError:
+                return None
+    return None
+
+
+def classify(exc: SlackApiError) -> Exception:
+    """A Web API failure as RetryLater, Fatal or GiveUp."""
+    response = exc.response
+    status = getattr(response, "status_code", 200)
+    error = str(response.get("error", "")) if hasattr(response, "get") else str(exc)
+    if error in FATAL_ERRORS:
+        return Fatal(error)
+    if status == 429:
+        return RetryLater(error or "ratelimited", after=retry_after(response.headers) or 1.0)
+    if status >= 500 or error in RETRY_ERRORS:
+        return RetryLater(error or f"HTTP {status}")
+    return GiveUp(error or f"HTTP {status}")
+
+
+class SlackSender:
+    """``await sender(item)``: the scheduler's ``deliver``."""
+
+    def __init__(
+        self, *, client: AsyncWebClient, runner: ServiceRunner, settings: Settings
+    ) -> None:
+        self.client = client
+        self.runner = runner
+        self.service = runner.service
+        self.settings = settings
+        self.tz = settings.tzinfo()
+        self.bot_user: str | None = None
+        self.tasks = {
+            "incident.channel": self.open_channel,
+            "incident.card": self.update_card,
+            "incident.capture": self.capture,
+            "home.publish": self.publish_home,
+        }
+
+    async def __call__(self, item: OutboxItem) -> dict[str, Any] | None:
+        task = self.tasks.get(item.method)
+        if task is not None:
+            return await task(item)
+        if item.method == "response_url":
+            return await self.respond(item.payload["url"], item.payload["body"])
+        return await self.call(item.method, **item.payload)
+
+    # -- transport --------------------------------------------------------------------------
+
+    async def call(
+        self, method: str, *, tolerate: Iterable[str] = (), **args: Any
+    ) -> dict[str, Any]:
+        """One Web API call; a tolerated error comes back as ``{"ok": False, "error": ...}``."""
+        try:
+            if method in READ_METHODS:
+                params = {k: str(v).lower() if isinstance(v, bool) else v for k, v in args.items()}
+                response = await self.client.api_call(method, params=params)
+            else:
+                response = await self.client.api_call(method, json=args)
+        except SlackApiError as exc:
+            error = exc.response.get("error", "") if hasattr(exc.response, "get") else ""
+            if error in set(tolerate):
+                return {"ok": False, "error": error}
+            raise classify(exc) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+        return dict(response.data) if isinstance(response.data, dict) else {}
+
+    async def respond(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        try:
+            response = await AsyncWebhookClient(url, timeout=10).send_dict(body)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
+        if response.status_code == 429:
+            raise RetryLater("ratelimited", after=retry_after(response.headers) or 1.0)
+        if response.status_code >= 500:
+            raise RetryLater(f"response_url HTTP {response.status_code}")
+        if response.status_code >= 400:
+            raise GiveUp(f"response_url HTTP {response.status_code}: {response.body[:200]}")
+        return {"status": response.status_code}
+
+    # -- incident.channel ---------------------------------------------------------------------
+
+    async def open_channel(self, item: OutboxItem) -> dict[str, Any]:
+        ref = item.incident or item.payload["ref"]
+        incident = await self.runner.call(self.service.incident, ref)
+        channel = incident.channel
+        if not channel:
+            day = incident.declared_at.astimezone(self.tz).strftime("%Y-%m-%d")
+            base = f"inc-{day}-{slug(incident.title)}"
+            for n in range(1, 100):
+                name = base if n == 1 else f"{base}-{n}"
+                answer = await self.call(
+                    "conversations.create",
+                    name=name,
+                    is_private=incident.private,
+                    tolerate=("name_taken",),
+                )
+                if answer.get("ok"):
+                    channel = answer["channel"]["id"]
+                    break
+            else:
+                raise GiveUp(f"no free channel name from {base}")
+            await self.runner.call(self._save_channel, ref, channel)
+            log.info("%s: channel %s (%s) created", ref, channel, name)
+        users = [
+            u
+            for u in dict.fromkeys([incident.declared_by, incident.lead])
+            if u and USER_ID.fullmatch(u) and u != self.bot_user
+        ]
+        await self._invite(ref, channel, users)
+        await self.refresh_topic(ref, channel)
+        return {"channel": channel}
+
+    def _save_channel(self, ref: str, channel: str) -> None:
+        store = self.service.store
+        with store.transaction():
+            incident = store.incident(ref)
+            if incident is not None and incident.channel != channel:
+                store.save_incident(replace(incident, channel=channel))
+
+    async def _invite(self, ref: str, channel: str, users: list[str]) -> None:
+        if not users:
+            return
+        ignore = ("already_in_channel", "cant_invite_self")
+        per_user = ("user_not_found", "user_is_restricted", "user_disabled", "not_in_channel")
+        answer = await self.call(
+            "conversations.invite", channel=channel, users=",".join(users), tolerate=ignore + per_user
+        )
+        if not answer.get("ok") and answer.get("error") in per_user and len(users) > 1:
+            for user in users:
+                one = await self.call(
+                    "conversations.invite", channel=channel, users=user, tolerate=ignore + per_user
+                )
+                if not one.get("ok") and one.get("error") not in ignore:
+                    log.warning("%s: could not invite %s (%s)", ref, user, one.get("error"))
+
+    async def refresh_topic(self, ref: str, channel: str) -> None:
+        card = await self.runner.call(self.service.card, ref)
+        lang = card.incident.language
+        nxt = card.next_clock
+        if nxt is not None:
+            text = deadlines.describe(nxt, lang, self.tz)
+        else:
+            text = t("clocks_not_started", lang) if card.incident.aware_at is None else "-"
+        topic = bk.cut(t("topic", lang, ref=ref, next=text), 250)
+        key = f"topic:{ref}"
+        if await self.runner.call(outbox.recall, self.service.store, key) == topic:
+            return
+        await self.call("conversations.setTopic", channel=channel, topic=topic)
+        await self.runner.call(outbox.remember, self.service.store, key, topic)
+
+    # -- incident.card ------------------------------------------------------------------------
+
+    async def update_card(self, item: OutboxItem) -> dict[str, Any]:
+        ref = item.incident or item.payload["ref"]
+        store = self.service.store
+        if await self.runner.call(outbox.superseded, store, item):
+            return {"superseded": True}
+        card = await self.runner.call(self.service.card, ref)
+        channel = card.incident.channel
+        if not channel:
+            raise GiveUp(f"{ref} has no channel to show its card in")
+        lang = card.incident.language
+        blocks = bk.card_blocks(card, lang, self.tz)
+        text = bk.card_fallback(card, lang)
+        key = f"card:{ref}"
+        where = await self.runner.call(outbox.recall, store, key)
+        if where and where.get("channel") == channel:
+            answer = await self.call(
+                "chat.update",
+                channel=channel,
+                ts=where["ts"],
+                blocks=blocks,
+                text=text,
+                tolerate=("message_not_found",),
+            )
+            if not answer.get("ok"):
+                where = None
+        else:
+            where = None
+        if where is None:
+            answer = await self.call("chat.postMessage", channel=channel, blocks=blocks, text=text)
+            where = {"channel": channel, "ts": answer["ts"], "pinned": False}
+            await self.runner.call(outbox.remember, store, key, where)
+        if not where.get("pinned"):
+            await self.call(
+                "pins.add", channel=channel, timestamp=where["ts"], tolerate=("already_pinned",)
+            )
+            where = {**where, "pinned": True}
+            await self.runner.call(outbox.remember, store, key, where)
+        await self.refresh_topic(ref, channel)
+        return {"channel": channel, "ts": where["ts"]}
+
+    # -- incident.capture ---------------------------------------------------------------------
+
+    async def capture(self, item: OutboxItem) -> dict[str, Any]:
+        p = item.payload
+        ref, channel, ts = p["ref"], p["channel"], p["ts"]
+        text, author = p.get("text"), p.get("author")
+        if text is None:
+            text, author = await self._message(channel, ts)
+        link_answer = await self.call(
+            "chat.getPermalink", channel=channel, message_ts=ts, tolerate=("message_not_found",)
+        )
+        link = link_answer.get("permalink")
+        at = datetime.fromtimestamp(float(ts), UTC)
+        lang = p.get("lang") or self.settings.language
+        try:
+            ack = await self.runner.call(
+                self.service.add_note,
+                ref,
+                text or link or ts,
+                actor=author or p["by"],
+                link=link,
+                source=f"{p['source']}:{p['by']}",
+                key=f"{channel}:{ts}",
+                at=at,
+            )
+            message = ":pushpin: " + t(
+                "captured" if ack.changed else "note_exists", lang, ref=bk.esc(ref)
+            )
+        except IncidentbotError as exc:
+            message = ":warning: " + bk.esc(exc.text(lang))
+        await self.runner.call(self._reply, item, p, message)
+        return {"link": link}
+
+    def _reply(self, item: OutboxItem, p: dict[str, Any], message: str) -> None:
+        body = {"response_type": "ephemeral", "replace_original": False, "text": message}
+        if p.get("response_url"):
+            method, payload = "response_url", {"url": p["response_url"], "body": body}
+        else:
+            method, payload = "chat.postEphemeral", {
+                "channel": p["channel"],
+                "user": p["by"],
+                "text": message,
+            }
+        outbox.enqueue(
+            self.service.store,
+            key=f"{item.key}:reply",
+            incident=None,
+            channel=p["channel"],
+            method=method,
+            payload=payload,
+            now=self.service.clock(),
+        )
+
+    async def _message(self, channel: str, ts: str) -> tuple[str | None, str | None]:
+        answer = await self.call(
+            "conversations.history", channel=channel, latest=ts, inclusive=True, limit=1
+        )
+        found = [m for m in answer.get("messages", []) if m.get("ts") == ts]
+        if not found:
+            answer = await self.call("conversations.replies", channel=channel, ts=ts, limit=1)
+            found = [m for m in answer.get("messages", []) if m.get("ts") == ts]
+        if not found:
+            raise GiveUp(f"message {ts} not found in {channel}")
+        return found[0].get("text"), found[0].get("user")
+
+    # -- home.publish -------------------------------------------------------------------------
+
+    async def publish_home(self, item: OutboxItem) -> dict[str, Any]:
+        user, lang = item.payload["user"], item.payload.get("lang") or self.settings.language
+        listing, mine = await self.runner.call(home_data, self.service, user)
+        view = bk.home_view(listing, mine, lang, self.tz)
+        await self.call("views.publish", user_id=user, view=view)
+        return {"user": user}
+
+
+def home_data(service: Any, user: str) -> tuple[Any, list[tuple[Any, list[Any]]]]:
+    """Open incidents (visible to ``user``) and, per incident, the open steps given to them."""
+    listing = service.list_open(actor=user)
+    mine = []
+    for entry in listing.items:
+        lines = [
+            line
+            for line in service.steps_view(entry.incident.ref).lines
+            if line.step.is_open and line.assignee == user
+        ]
+        if lines:
+            mine.append((entry.incident, lines))
+    return listing, mine

@@ -1,0 +1,48 @@
+"""Shared fixtures: a real SQLite file, the real playbooks, a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakeslack.py, tests/slackutil.py
+
+
+class Clock:
+    """A clock that only moves when the test says so."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **kwargs: float) -> datetime:
+        self.at += timedelta(**kwargs)
+        return self.at
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 22, 15, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from incidentbot import config
+
+    return config.load({"INCIDENTBOT_DB": str(tmp_path / "bot.db"), "INCIDENTBOT_TZ": "UTC"})
+
+
+@pytest.fixture
+def service(settings, clock: Clock) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from incidentbot.cli import build_service
+
+    svc = build_service(settings, clock=clock)
+    yield svc
+    svc.store.close()
