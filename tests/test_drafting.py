@@ -12,6 +12,7 @@ import docx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from incidentbot import drafting
 from incidentbot.core.model import (
@@ -239,6 +240,18 @@ def full_context(jurisdiction: str | None, lang: str, **changes) -> dict:
     return drafting.build_context(**args)
 
 
+class MarkdownSnapshot(SingleFileSnapshotExtension):
+    """One readable Markdown file per draft, so that an update is a reviewable diff."""
+
+    _write_mode = WriteMode.TEXT
+    file_extension = "md"
+
+
+@pytest.fixture
+def md_snapshot(snapshot):
+    return snapshot.use_extension(MarkdownSnapshot)
+
+
 @pytest.fixture
 def drafter() -> drafting.Drafter:
     return drafting.Drafter(template_dirs=[BUILTIN])
@@ -260,8 +273,12 @@ def _parse(rel: str) -> tuple[str, str | None, str | None, str]:
     return kind, None, stem, lang
 
 
-@pytest.mark.parametrize("rel", ALL_TEMPLATES)
-def test_every_template_renders_a_full_incident(rel, drafter, snapshot):
+def _id(rel: str) -> str:
+    return rel.removesuffix(drafting.SUFFIX).replace("/", "-")
+
+
+@pytest.mark.parametrize("rel", ALL_TEMPLATES, ids=_id)
+def test_every_template_renders_a_full_incident(rel, drafter, md_snapshot):
     kind, jurisdiction, variant, lang = _parse(rel)
     context = full_context(jurisdiction or "qc", lang)
     rendered = drafter.render(
@@ -271,7 +288,7 @@ def test_every_template_renders_a_full_incident(rel, drafter, snapshot):
     assert rendered.missing == ()
     assert "[MISSING" not in rendered.text and "[À COMPLÉTER" not in rendered.text
     assert "None" not in rendered.text
-    assert rendered.text == snapshot
+    assert rendered.text == md_snapshot
 
 
 def test_builtin_templates_pass_the_check():
@@ -460,7 +477,7 @@ def test_optional_facts_print_nothing_and_are_not_missing(drafter):
     assert "Adresse :" not in rendered.text
 
 
-@pytest.mark.parametrize("rel", ALL_TEMPLATES)
+@pytest.mark.parametrize("rel", ALL_TEMPLATES, ids=_id)
 def test_every_template_marks_missing_facts_with_their_command(rel, drafter):
     kind, jurisdiction, variant, lang = _parse(rel)
     context = bare_context(jurisdiction or "qc", lang)
@@ -478,7 +495,7 @@ def test_every_template_marks_missing_facts_with_their_command(rel, drafter):
 # --- user text is data -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("rel", ALL_TEMPLATES)
+@pytest.mark.parametrize("rel", ALL_TEMPLATES, ids=_id)
 def test_typed_text_is_never_rendered_again(rel, drafter):
     kind, jurisdiction, variant, lang = _parse(rel)
     incident = full_incident()
@@ -704,3 +721,14 @@ def test_diff_and_hash():
     assert drafting.diff(old, old) == ""
     assert drafting.text_hash("x") == drafting.text_hash("x") != drafting.text_hash("y")
     assert len(drafting.text_hash("x")) == 64
+
+
+def test_campaign_guidance_follows_the_incident(drafter):
+    facts = dict(full_incident().facts, hack_and_leak="yes",
+                 election_silence_starts="2026-12-05T05:00:00+00:00")  # fmt: skip
+    context = full_context(None, "fr", incident=_with_facts(full_incident(), facts))
+    staff = drafter.render("staff", context=context, jurisdiction=None, lang="fr").text
+    assert "des faux sont mêlés aux documents authentiques" in staff
+    press = drafter.render("press", context=context, jurisdiction=None, lang="fr").text
+    assert "> Note pour l'auteur : des documents ont été volés et publiés." in press
+    assert "réserve électorale commence le 5 décembre 2026 à 0 h 00" in press

@@ -117,6 +117,19 @@ SLACK: dict[str, dict[str, str]] = {
         "fr": "Trop d'étapes pour des boutons : utilisez /incident fait ÉTAPE, passer ÉTAPE "
         "raison, assigner ÉTAPE @personne.",
     },
+    "step_taken": {
+        "en": "Step {step} of {ref} was already {status} by {who}; nothing was recorded twice.",
+        "fr": "L'étape {step} de {ref} a déjà été {status} par {who} ; rien n'a été enregistré "
+        "en double.",
+    },
+    "step_changed": {
+        "en": "Step {step} of {ref} changed since this list was shown; here it is again.",
+        "fr": "L'étape {step} de {ref} a changé depuis l'affichage ; voici la liste à jour.",
+    },
+    "expired_trigger": {
+        "en": "Slack gave us too little time to open the form; please try again.",
+        "fr": "Slack nous a laissé trop peu de temps pour ouvrir le formulaire ; réessayez.",
+    },
     "captured": {
         "en": "Added to the timeline of {ref}.",
         "fr": "Ajouté à la chronologie de {ref}.",

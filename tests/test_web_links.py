@@ -1,0 +1,122 @@
+"""Signed links: what a forged, altered or expired token gets, and where the secret lives."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from incidentbot.config import Settings
+from incidentbot.errors import ConfigError
+from incidentbot.store import Store
+from incidentbot.web import links
+
+NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
+KEY = b"k" * 32
+
+
+def token(ref: str = "INC-7", actor: str = "alice", hours: float = 24) -> str:
+    return links.sign(ref=ref, actor=actor, secret=KEY, expires=NOW + timedelta(hours=hours))
+
+
+def test_a_genuine_token_names_the_person_it_was_issued_to() -> None:
+    assert links.verify(token(actor="U012ABC"), ref="INC-7", secret=KEY, now=NOW) == "U012ABC"
+    assert links.verify(token(), ref="inc-7", secret=KEY, now=NOW) == "alice"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "garbage",
+        "v2" + token()[2:],
+        token()[:-2],
+        token() + "A",
+        token().replace(".", "..", 1),
+        "v1.%%%.%%%",
+        "v1." + "A" * 3000 + ".B",
+    ],
+)
+def test_anything_but_our_token_is_forged(bad: str) -> None:
+    with pytest.raises(links.ForgedLink, match="not valid"):
+        links.verify(bad, ref="INC-7", secret=KEY, now=NOW)
+
+
+def test_every_single_character_change_is_caught() -> None:
+    good = token()
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for i, ch in enumerate(good):
+        if ch == ".":
+            continue
+        other = alphabet[(alphabet.index(ch) + 1) % len(alphabet)] if ch in alphabet else "A"
+        changed = good[:i] + other + good[i + 1 :]
+        try:
+            links.verify(changed, ref="INC-7", secret=KEY, now=NOW)
+        except links.BadLink:
+            continue
+        # base64's last character can carry unused bits: the decoded bytes must still match
+        assert links.read(changed, secret=KEY) == links.read(good, secret=KEY), i
+
+
+def test_another_secret_does_not_verify() -> None:
+    with pytest.raises(links.ForgedLink):
+        links.verify(token(), ref="INC-7", secret=b"z" * 32, now=NOW)
+
+
+def test_a_token_opens_only_its_own_incident() -> None:
+    with pytest.raises(links.WrongIncidentLink, match="issued for INC-7, not for INC-8"):
+        links.verify(token(), ref="INC-8", secret=KEY, now=NOW)
+    with pytest.raises(links.WrongIncidentLink, match="list of incidents"):
+        links.verify(token(), ref="*", secret=KEY, now=NOW)
+    with pytest.raises(links.WrongIncidentLink):
+        links.verify(token(ref="*"), ref="INC-7", secret=KEY, now=NOW)
+
+
+def test_expiry_is_exclusive_and_named() -> None:
+    t = token(hours=1)
+    assert links.verify(t, ref="INC-7", secret=KEY, now=NOW + timedelta(minutes=59, seconds=59))
+    with pytest.raises(links.ExpiredLink, match="expired on 2026-11-20 15:00 UTC"):
+        links.verify(t, ref="INC-7", secret=KEY, now=NOW + timedelta(hours=1))
+
+
+def test_signer_builds_the_public_url_and_lasts_the_configured_time() -> None:
+    settings = Settings(public_url="https://bot.example.org", link_ttl_hours=2)
+    signer = links.make_signer(settings, KEY, lambda: NOW)
+    url, expires = signer("inc-3", "bob")
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == (
+        "https",
+        "bot.example.org",
+        "/incidents/INC-3/timeline",
+    )
+    assert expires == NOW + timedelta(hours=2)
+    tok = parse_qs(parts.query)["token"][0]
+    assert links.verify(tok, ref="INC-3", secret=KEY, now=NOW) == "bob"
+    url, _ = signer("*", "alice")
+    assert urlsplit(url).path == "/incidents"
+
+
+def test_generated_secret_is_kept_in_the_database(tmp_path: Path) -> None:
+    store = Store(tmp_path / "bot.db")
+    first = links.load_secret(store, None)
+    assert len(first) == 32
+    store.close()
+    again = Store(tmp_path / "bot.db")
+    assert links.load_secret(again, None) == first  # links survive a restart
+    assert links.load_secret(Store(tmp_path / "other.db"), None) != first
+
+
+def test_configured_secret_wins_and_must_be_long(tmp_path: Path) -> None:
+    store = Store(tmp_path / "bot.db")
+    configured = "x" * 40
+    assert links.load_secret(store, configured) == configured.encode()
+    with pytest.raises(ConfigError, match="link_secret is 6 characters long"):
+        links.load_secret(store, "hunter")
+
+
+def test_token_id_is_short_and_not_the_token() -> None:
+    t = token()
+    assert len(links.token_id(t)) == 16 and links.token_id(t) not in t
+    assert links.token_id(t) != links.token_id(token(actor="bob"))
