@@ -65,7 +65,11 @@ def who(user: str | None) -> str:
 
 
 def section(text: str, **extra: Any) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}, **extra}
+    return {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)},
+        **extra,
+    }
 
 
 def context(text: str) -> Block:
@@ -119,22 +123,37 @@ def clock_text(clock: Any, lang: str, tz: tzinfo) -> str:
 
 def step_text(line: StepLine, lang: str, tz: tzinfo) -> str:
     s = line.step
-    mark = {"pending": ":white_large_square:", "done": ":white_check_mark:", "skipped": ":fast_forward:"}[
-        s.status.value
-    ]
+    mark = {
+        "pending": ":white_large_square:",
+        "done": ":white_check_mark:",
+        "skipped": ":fast_forward:",
+    }[s.status.value]
     title = esc(pick(s.definition.title, lang))
     star = " *" if s.definition.mandatory else ""
     parts = [f"{mark} *{title}*{star}  `{esc(s.id)}`"]
-    detail = [f"{esc(line.owner)}: {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"]
+    detail = [
+        f"{esc(line.owner)}: {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"
+    ]
     if s.is_open and s.due_at is not None:
         detail.append(f"{t('label.due', lang)} {when(s.due_at, tz)}")
     if line.overdue:
         detail.append(f"*{t('label.overdue', lang)}*")
     if line.blocked_by:
-        detail.append(":lock: " + t("steps.blocked", lang, steps=", ".join(f"`{esc(b)}`" for b in line.blocked_by)))
+        detail.append(
+            ":lock: "
+            + t("steps.blocked", lang, steps=", ".join(f"`{esc(b)}`" for b in line.blocked_by))
+        )
     if not s.is_open:
         at = when(s.done_at, tz) if s.done_at else ""
-        detail.append(t("steps.by", lang, status=t(f"status.{s.status.value}", lang), who=who(s.done_by), at=at))
+        detail.append(
+            t(
+                "steps.by",
+                lang,
+                status=t(f"status.{s.status.value}", lang),
+                who=who(s.done_by),
+                at=at,
+            )
+        )
         if s.note:
             detail.append("“" + esc(cut(s.note, 500)) + "”")
     parts.append(" · ".join(detail))
@@ -156,7 +175,7 @@ def step_actions(line: StepLine, lang: str) -> Block:
     value = step_value(s)
     return {
         "type": "actions",
-        "block_id": f"step:{s.id}",
+        "block_id": "step|" + value,
         "elements": [
             button(t("button.done", lang), "step.done", value, "primary"),
             button(t("button.skip", lang), "step.skip", value),
@@ -182,7 +201,10 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
             "type": "section",
             "fields": [
                 {"type": "mrkdwn", "text": f"*{t('label.lead', lang)}*\n{who(inc.lead)}"},
-                {"type": "mrkdwn", "text": f"*{t('label.severity', lang)}*\n{severity_text(inc, lang)}"},
+                {
+                    "type": "mrkdwn",
+                    "text": f"*{t('label.severity', lang)}*\n{severity_text(inc, lang)}",
+                },
                 {
                     "type": "mrkdwn",
                     "text": f"*{t('label.playbook', lang)}*\n{esc(pick(card.playbook_title, lang))}",
@@ -201,7 +223,9 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
         },
         context(
             f"*{t('label.progress', lang)}*: "
-            + " · ".join(f"{t('phase.' + p.phase.value, lang)} {p.done}/{p.total}" for p in card.progress)
+            + " · ".join(
+                f"{t('phase.' + p.phase.value, lang)} {p.done}/{p.total}" for p in card.progress
+            )
         ),
     ]
     if inc.aware_at is None:
@@ -214,7 +238,11 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
         lines = [step_text(line, lang, tz).split("\n")[0] for line in shown]
         if len(card.open_steps) > len(shown):
             lines.append(t("card.more_steps", lang, n=len(card.open_steps) - len(shown)))
-        blocks.append(section(f"*{t('label.open_steps', lang)}* ({len(card.open_steps)})\n" + "\n".join(lines)))
+        blocks.append(
+            section(
+                f"*{t('label.open_steps', lang)}* ({len(card.open_steps)})\n" + "\n".join(lines)
+            )
+        )
     blocks.append(
         {
             "type": "actions",
@@ -232,7 +260,14 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
 def card_fallback(card: Card, lang: str) -> str:
     inc = card.incident
     return esc(
-        t("card.fallback", lang, ref=inc.ref, title=inc.title, lead=inc.lead or "-", severity=severity_text(inc, lang))
+        t(
+            "card.fallback",
+            lang,
+            ref=inc.ref,
+            title=inc.title,
+            lead=inc.lead or "-",
+            severity=severity_text(inc, lang),
+        )
     )
 
 
@@ -274,9 +309,11 @@ def deadlines_blocks(view: DeadlinesView, lang: str, tz: tzinfo) -> list[Block]:
 
 def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
     inc = view.incident
-    head = f"*{inc.ref} — {t('label.timeline', lang)}* (" + t(
-        "label.of_events", lang, n=len(view.events), total=view.total
-    ) + ")"
+    head = (
+        f"*{inc.ref} — {t('label.timeline', lang)}* ("
+        + t("label.of_events", lang, n=len(view.events), total=view.total)
+        + ")"
+    )
     lines = []
     for e in view.events:
         step = e.data.get("step") if e.data else None
@@ -302,7 +339,11 @@ def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
 def list_lines(view: ListView, lang: str, tz: tzinfo) -> list[str]:
     lines = []
     for item in view.items:
-        nxt = clock_text(item.next_clock, lang, tz) if item.next_clock else t("home.no_deadline", lang)
+        nxt = (
+            clock_text(item.next_clock, lang, tz)
+            if item.next_clock
+            else t("home.no_deadline", lang)
+        )
         channel = f" <#{item.incident.channel}>" if item.incident.channel else ""
         lines.append(
             f"*{item.incident.ref}* — {esc(item.incident.title)}{channel} · "
@@ -315,13 +356,15 @@ def list_lines(view: ListView, lang: str, tz: tzinfo) -> list[str]:
 def list_blocks(view: ListView, lang: str, tz: tzinfo) -> list[Block]:
     if not view.items:
         return [section(t("no_open", lang))]
-    return [section(line) for line in list_lines(view, lang, tz)[: MAX_BLOCKS]]
+    return [section(line) for line in list_lines(view, lang, tz)[:MAX_BLOCKS]]
 
 
 def help_blocks(view: HelpView, lang: str) -> list[Block]:
     text = cmd.usage_text(lang, view.topic)
     head, _, rest = text.partition("\n")
-    return [section(esc(head)), section(code(rest) if rest else "")] if rest else [section(esc(head))]
+    return (
+        [section(esc(head)), section(code(rest) if rest else "")] if rest else [section(esc(head))]
+    )
 
 
 def ack_text(view: Ack, lang: str, tz: tzinfo) -> str:
@@ -361,7 +404,8 @@ def draft_blocks(view: DraftView, lang: str) -> list[Block]:
         body = body[2800:]
     if view.missing:
         missing = "\n".join(
-            f"• {esc(getattr(m, 'description', m))}: {esc(getattr(m, 'supplied_by', ''))}" for m in view.missing
+            f"• {esc(getattr(m, 'description', m))}: {esc(getattr(m, 'supplied_by', ''))}"
+            for m in view.missing
         )
         blocks.append(section(f"*{t('label.missing', lang)}*\n{missing}"))
     return blocks
@@ -375,15 +419,31 @@ def render(view: View, lang: str, tz: tzinfo) -> tuple[list[Block], str, bool]:
             return [section(text)], text, view.changed
         case DeclaredView():
             inc = view.card.incident
-            return card_blocks(view.card, lang, tz), esc(t("declared", lang, ref=inc.ref, title=inc.title)), True
+            return (
+                card_blocks(view.card, lang, tz),
+                esc(t("declared", lang, ref=inc.ref, title=inc.title)),
+                True,
+            )
         case Card():
             return card_blocks(view, lang, tz), card_fallback(view, lang), False
         case StepsView():
-            return steps_blocks(view, lang, tz), f"{view.incident.ref}: {t('button.checklist', lang)}", False
+            return (
+                steps_blocks(view, lang, tz),
+                f"{view.incident.ref}: {t('button.checklist', lang)}",
+                False,
+            )
         case DeadlinesView():
-            return deadlines_blocks(view, lang, tz), f"{view.incident.ref}: {t('label.clocks', lang)}", False
+            return (
+                deadlines_blocks(view, lang, tz),
+                f"{view.incident.ref}: {t('label.clocks', lang)}",
+                False,
+            )
         case TimelineView():
-            return timeline_blocks(view, lang, tz), f"{view.incident.ref}: {t('label.timeline', lang)}", False
+            return (
+                timeline_blocks(view, lang, tz),
+                f"{view.incident.ref}: {t('label.timeline', lang)}",
+                False,
+            )
         case ListView():
             return list_blocks(view, lang, tz), t("home.title", lang), False
         case HelpView():
@@ -419,7 +479,9 @@ def home_view(
     blocks.append({"type": "divider"})
     blocks.append(header(t("home.mine", lang)))
     mine_lines = [
-        f"*{inc.ref}* " + step_text(line, lang, tz).split("\n")[0] for inc, lines_ in mine for line in lines_
+        f"*{inc.ref}* " + step_text(line, lang, tz).split("\n")[0]
+        for inc, lines_ in mine
+        for line in lines_
     ]
     if mine_lines:
         chunk = "\n".join(mine_lines)

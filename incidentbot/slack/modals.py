@@ -120,8 +120,11 @@ def declare_modal(
         _input(
             "jurisdictions",
             t("field.jurisdictions", lang),
-            {"type": "multi_static_select", "placeholder": _plain(t("field.choose", lang)),
-             "options": juris},
+            {
+                "type": "multi_static_select",
+                "placeholder": _plain(t("field.choose", lang)),
+                "options": juris,
+            },
             optional=True,
             hint=t("field.jurisdictions_hint", lang),
         ),  # fmt: skip
@@ -183,7 +186,7 @@ def read_declare(
 ) -> tuple[dict[str, Any], dict[str, str], str]:
     """The ``service.declare`` arguments, the field errors, and the language to answer in."""
     meta, got = metadata(view), values(view)
-    lang = meta.get("lang") if meta.get("lang") in ("en", "fr") else "en"
+    lang: str = meta["lang"] if meta.get("lang") in ("en", "fr") else "en"
     errors: dict[str, str] = {}
     title = (got.get("title") or "").strip()
     if not title:
@@ -222,8 +225,14 @@ def done_modal(
         "submit": _plain(t("modal.submit", lang), 24),
         "close": _plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps(
-            {"ref": ref, "step": step.id, "version": version, "lang": lang,
-             "evidence": step.evidence, **extra}
+            {
+                "ref": ref,
+                "step": step.id,
+                "version": version,
+                "lang": lang,
+                "evidence": step.evidence,
+                **extra,
+            }
         ),  # fmt: skip
         "blocks": [
             {

@@ -20,7 +20,6 @@ ts in ``kv``) before anything is redone. Errors are mapped to the scheduler's Re
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import unicodedata
@@ -134,14 +133,14 @@ class SlackSender:
             if error in set(tolerate):
                 return {"ok": False, "error": error}
             raise classify(exc) from exc
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
         return dict(response.data) if isinstance(response.data, dict) else {}
 
     async def respond(self, url: str, body: dict[str, Any]) -> dict[str, Any]:
         try:
             response = await AsyncWebhookClient(url, timeout=10).send_dict(body)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise RetryLater(f"{type(exc).__name__}: {exc}") from exc
         if response.status_code == 429:
             raise RetryLater("ratelimited", after=retry_after(response.headers) or 1.0)
@@ -197,7 +196,10 @@ class SlackSender:
         ignore = ("already_in_channel", "cant_invite_self")
         per_user = ("user_not_found", "user_is_restricted", "user_disabled", "not_in_channel")
         answer = await self.call(
-            "conversations.invite", channel=channel, users=",".join(users), tolerate=ignore + per_user
+            "conversations.invite",
+            channel=channel,
+            users=",".join(users),
+            tolerate=ignore + per_user,
         )
         if not answer.get("ok") and answer.get("error") in per_user and len(users) > 1:
             for user in users:
@@ -302,11 +304,14 @@ class SlackSender:
         if p.get("response_url"):
             method, payload = "response_url", {"url": p["response_url"], "body": body}
         else:
-            method, payload = "chat.postEphemeral", {
-                "channel": p["channel"],
-                "user": p["by"],
-                "text": message,
-            }
+            method, payload = (
+                "chat.postEphemeral",
+                {
+                    "channel": p["channel"],
+                    "user": p["by"],
+                    "text": message,
+                },
+            )
         outbox.enqueue(
             self.service.store,
             key=f"{item.key}:reply",
