@@ -275,5 +275,35 @@ def _emit(text: str, output: Path | None, *, bom: bool) -> None:
     click.echo(f"Written to {output}.")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=3000, show_default=True, type=int, help="Port (0: any free).")
+@click.pass_obj
+def serve(obj: Context, host: str, port: int) -> None:
+    """HTTP mode: Slack posts to /slack/events; GET /healthz answers (needs
+    SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)."""
+    from incidentbot.runner import ServiceRunner
+    from incidentbot.slack import server
+
+    settings = obj.settings
+    config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    sys.exit(server.serve(settings, ServiceRunner(build_service(settings)), host=host, port=port))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Web pages address.")
+@click.option("--port", default=3000, show_default=True, type=int, help="Web pages port.")
+@click.pass_obj
+def run(obj: Context, host: str, port: int) -> None:
+    """Socket Mode, no public URL needed (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN); also
+    serves the web pages."""
+    from incidentbot.runner import ServiceRunner
+    from incidentbot.slack import server
+
+    settings = obj.settings
+    config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    sys.exit(server.run(settings, ServiceRunner(build_service(settings)), host=host, port=port))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -110,7 +110,7 @@ class Rendered:
 
 def _set(key: str, value: str = "TEXT") -> str:
     """The command that stores a free fact of the incident (``incident.facts[key]``)."""
-    return f"/incident set {key}={value}"
+    return f"/incident fact {key} {value}"
 
 
 _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
@@ -557,7 +557,8 @@ def build_context(
 ) -> dict[str, Any]:
     """The facts of one incident, for one jurisdiction and language; ``None`` where unknown.
 
-    ``notifications`` maps a jurisdiction id to ``{"notified_at", "reference", "submissions"}``.
+    ``notifications`` maps a jurisdiction id to ``{"notified_at", "reference", ...}``; a
+    ``notified_at`` makes the regulator letter a complementary notification.
     ``config`` holds ``organization`` (name, id or ids, address, legal_representative),
     ``contact`` (name, email, phone), ``dpo`` (name, email), ``press`` (contact), and
     ``letterhead`` / ``signature`` (text, or ``{en, fr}``).
@@ -596,7 +597,7 @@ def build_context(
 
     notification = notifications.get(jid or "", {}) if jid else {}
     notified_at = _when(notification.get("notified_at"))
-    submission = "complementary" if notified_at or notification.get("submissions") else "initial"
+    submission = "complementary" if notified_at else "initial"
     overdue = False
     if jurisdiction is not None and jurisdiction.deadline.kind == "hours":
         start = getattr(incident, jurisdiction.deadline.start, None) or incident.aware_at

@@ -26,7 +26,7 @@ from incidentbot.views import Ack, AssessmentView, DraftView, NeedsModal, Regist
 OVERRIDE_KEYS = ("override", "authority", "persons", "reason")
 YES = {"yes", "oui", "true", "y", "o", "1"}
 NO = {"no", "non", "false", "n", "0"}
-VARIANTS = {"holding", "hack-and-leak", "initial", "complementary"}
+VARIANTS = {"holding", "hack_and_leak", "initial", "complementary"}
 
 
 def wire(service: Any, settings: Any) -> None:
@@ -408,6 +408,8 @@ def draft(
     incident = service.incident(ref)
     jurisdiction, lang, parsed_variant = _split_variant(service, incident, jurisdiction, lang)
     variant = variant or parsed_variant
+    if variant is None and kind == "press" and incident.playbook == "hack-and-leak":
+        variant = "hack_and_leak"  # do not confirm or deny documents; forgeries are mixed in
     if jurisdiction is None and kind in ("regulator", "notice"):
         if len(incident.jurisdictions) == 1:
             jurisdiction = incident.jurisdictions[0]
