@@ -25,7 +25,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient, TestServer
-from dateutil import tz as dateutil_tz
 from jinja2 import Environment
 
 from incidentbot.config import Settings
@@ -60,12 +59,14 @@ def build(db: Path, events: int) -> tuple[Any, str]:
 async def page_bench(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         service, ref = build(Path(tmp) / "bench.db", events)
-        tz = dateutil_tz.gettz("Europe/Paris")
+        tz = pages.reader_zone("Europe/Paris")
         filters = pages.Filters()
         views = Pages()
 
         def gather() -> Any:
-            return pages.timeline_page(service, ref, filters, tz=tz, zone="Europe/Paris", reader="a")
+            return pages.timeline_page(
+                service, ref, filters, tz=tz, zone="Europe/Paris", reader="a"
+            )
 
         t_gather, page = median_time(gather, runs)
 
@@ -112,7 +113,7 @@ async def page_bench(events: int, runs: int) -> None:
 def export_bench(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         service, ref = build(Path(tmp) / "bench.db", events)
-        tz = dateutil_tz.gettz("Europe/Paris")
+        tz = pages.reader_zone("Europe/Paris")
 
         def bare_csv() -> str:
             buf = io.StringIO()
@@ -127,7 +128,9 @@ def export_bench(events: int, runs: int) -> None:
 
         t_bare, bare = median_time(bare_csv, runs)
         print(f"exports, {events:,} events (median of {runs})")
-        print(f"  bare csv.writer      {t_bare * 1000:8.1f} ms  {len(bare.encode()):>12,} bytes  1.00x")
+        print(
+            f"  bare csv.writer      {t_bare * 1000:8.1f} ms  {len(bare.encode()):>12,} bytes  1.00x"
+        )
         for fmt in ("csv", "json", "md"):
             t, text = median_time(
                 lambda fmt=fmt: pages.export_text(
@@ -145,7 +148,9 @@ def export_bench(events: int, runs: int) -> None:
             ),
             runs,
         )
-        print(f"  csv, filtered        {t * 1000:8.1f} ms  {len(text.encode()):>12,} bytes  {t / t_bare:.2f}x")
+        print(
+            f"  csv, filtered        {t * 1000:8.1f} ms  {len(text.encode()):>12,} bytes  {t / t_bare:.2f}x"
+        )
         service.store.close()
 
 

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 

@@ -83,7 +83,8 @@ def rows(html: str) -> list[str]:
     """The timeline table's rows, as their text cells joined (tags stripped)."""
     body = html.split('<table id="timeline">', 1)[-1].split("</table>", 1)[0]
     return [
-        re.sub(r"<[^>]+>", " ", r) for r in re.findall(r"<tr class=\"k-[^\"]*\">(.*?)</tr>", body, re.S)
+        re.sub(r"<[^>]+>", " ", r)
+        for r in re.findall(r"<tr class=\"k-[^\"]*\">(.*?)</tr>", body, re.S)
     ]
 
 

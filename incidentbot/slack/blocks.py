@@ -77,7 +77,8 @@ def context(text: str) -> Block:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, 150)}}
+    """A header from raw text (escaped here: Slack decodes entities in plain text too)."""
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(esc(text), 150)}}
 
 
 def button(label: str, action_id: str, value: str, style: str | None = None) -> Block:

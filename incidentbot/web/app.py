@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from incidentbot.core.when import format_local, parse_zone
+from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError, NotFound, UsageError
 from incidentbot.web import links, pages
 from incidentbot.web.render import Pages, print_rule, style_hash
@@ -130,7 +130,7 @@ def build_web_app(
 
     def zone(request: web.Request) -> tuple[str, Any]:
         name = (request.query.get("tz") or settings.timezone or "UTC").strip()
-        return name, parse_zone(name)
+        return name, pages.reader_zone(name)
 
     def incident_ref(request: web.Request) -> str:
         ref = request.match_info["ref"]
