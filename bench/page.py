@@ -29,7 +29,8 @@ from jinja2 import Environment
 
 from incidentbot.config import Settings
 from incidentbot.runner import ServiceRunner
-from incidentbot.web import build_web_app, links, pages, sample
+from incidentbot.web import build_web_app, exports, links, pages, sample
+from incidentbot.web.filters import Filters
 from incidentbot.web.render import Pages, print_rule
 
 SECRET = b"bench" * 8
@@ -60,7 +61,7 @@ async def page_bench(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         service, ref = build(Path(tmp) / "bench.db", events)
         tz = pages.reader_zone("Europe/Paris")
-        filters = pages.Filters()
+        filters = Filters()
         views = Pages()
 
         def gather() -> Any:
@@ -133,9 +134,7 @@ def export_bench(events: int, runs: int) -> None:
         )
         for fmt in ("csv", "json", "md"):
             t, text = median_time(
-                lambda fmt=fmt: pages.export_text(
-                    service, ref, fmt, pages.Filters(), lang="en", tz=tz
-                ),
+                lambda fmt=fmt: exports.export_text(service, ref, fmt, Filters(), lang="en", tz=tz),
                 runs,
             )
             print(
@@ -143,8 +142,8 @@ def export_bench(events: int, runs: int) -> None:
                 f"  {t / t_bare:.2f}x"
             )
         t, text = median_time(
-            lambda: pages.export_text(
-                service, ref, "csv", pages.Filters(actor="bob", q="batch 1"), lang="en", tz=tz
+            lambda: exports.export_text(
+                service, ref, "csv", Filters(actor="bob", q="batch 1"), lang="en", tz=tz
             ),
             runs,
         )

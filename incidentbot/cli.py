@@ -275,6 +275,13 @@ def _emit(text: str, output: Path | None, *, bom: bool) -> None:
     click.echo(f"Written to {output}.")
 
 
+def _log_info() -> None:
+    """A long-running bot logs what it does (INFO) unless -v asked for more."""
+    root = logging.getLogger()
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=3000, show_default=True, type=int, help="Port (0: any free).")
@@ -287,6 +294,7 @@ def serve(obj: Context, host: str, port: int) -> None:
 
     settings = obj.settings
     config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    _log_info()
     sys.exit(server.serve(settings, ServiceRunner(build_service(settings)), host=host, port=port))
 
 
@@ -302,6 +310,7 @@ def run(obj: Context, host: str, port: int) -> None:
 
     settings = obj.settings
     config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    _log_info()
     sys.exit(server.run(settings, ServiceRunner(build_service(settings)), host=host, port=port))
 
 

@@ -81,12 +81,18 @@ class Scheduler:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._event: asyncio.Event | None = None
         self._stopping = False
+        self._ticking = asyncio.Lock()
 
     # -- the seam ------------------------------------------------------------------------
 
     async def tick(self, now: datetime) -> int:
-        """Everything due at ``now``: for now the outbox. Returns the rows delivered."""
-        return await self.deliver_due(now)
+        """Everything due at ``now``: for now the outbox. Returns the rows delivered.
+
+        Ticks never overlap (the loop, a shutdown pass and a test's settle may all call it),
+        so a row is never delivered twice by two ticks at once.
+        """
+        async with self._ticking:
+            return await self.deliver_due(now)
 
     # -- the outbox ----------------------------------------------------------------------
 

@@ -113,6 +113,19 @@ class IncidentService:
             )
         return inc
 
+    def incident_for_channel(self, channel: str) -> Incident | None:
+        """The incident whose Slack channel this is, if any."""
+        return self.store.incident_by_channel(channel)
+
+    def set_channel(self, ref: str, channel: str, *, actor: str = "incidentbot") -> None:
+        """Record the incident's Slack channel (once it exists) with its timeline event."""
+        with self.store.transaction():
+            incident = self.incident(ref)
+            if incident.channel == channel:
+                return
+            self.store.save_incident(replace(incident, channel=channel))
+            self._event(incident, "channel_set", channel, actor, data={"channel": channel})
+
     def resolve(self, ref: str | None, *, context: str | None = None) -> Incident:
         """The incident a command is about: its own ``INC-n``, else the context's one."""
         target = ref or context

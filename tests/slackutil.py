@@ -219,9 +219,7 @@ class Harness:
             response_url=self.fake.response_url(rid),
             trigger=trigger or next_id("1111.42."),
         )
-        status, _ = await self.post(
-            body, "application/x-www-form-urlencoded", headers=headers
-        )
+        status, _ = await self.post(body, "application/x-www-form-urlencoded", headers=headers)
         assert status == 200
         await self.bot.settle()
         return rid

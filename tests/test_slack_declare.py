@@ -136,7 +136,7 @@ async def test_a_title_with_mentions_pings_nobody(slack: Harness, fake: FakeSlac
 
 @pytest.mark.asyncio
 async def test_declare_with_options_needs_no_modal(slack: Harness, fake: FakeSlack) -> None:
-    rid = await slack.command('declare Phishing of the treasurer playbook=generic-breach')
+    rid = await slack.command("declare Phishing of the treasurer playbook=generic-breach")
     assert fake.calls_to("views.open") == []
     assert "INC-1 declared" in slack.answers(rid)[0]["text"]
     assert slack.answers(rid)[0]["response_type"] == "in_channel"

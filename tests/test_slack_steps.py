@@ -161,7 +161,9 @@ async def test_assign_from_the_user_select(slack: Harness) -> None:
 
 
 @pytest.mark.asyncio
-async def test_card_checklist_button_answers_only_the_clicker(slack: Harness, fake: FakeSlack) -> None:
+async def test_card_checklist_button_answers_only_the_clicker(
+    slack: Harness, fake: FakeSlack
+) -> None:
     card = fake.messages[channel(slack)][0]
     actions = next(b for b in card["blocks"] if b["type"] == "actions")
     button = next(e for e in actions["elements"] if e["action_id"] == "card.steps")

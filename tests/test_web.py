@@ -394,3 +394,10 @@ async def test_drafts_are_listed_and_downloadable(site: Site) -> None:
     assert "INC-1-regulator-fr-fr-v2.md" in resp.headers["Content-Disposition"]
     resp = await site.client.get(f"/incidents/INC-1/drafts/{theirs}.md", params={"token": token})
     assert resp.status == 404
+
+
+async def test_opening_a_closed_incident_is_still_recorded(site: Site) -> None:
+    site.service.store.conn.execute("UPDATE incidents SET status = 'closed' WHERE ref = 'INC-1'")
+    status, html, _ = await site.get(site.path("INC-1", actor="auditor"))
+    assert status == 200 and "closed" in html
+    assert [e.actor for e in site.events(kind="timeline_opened")] == ["auditor"]

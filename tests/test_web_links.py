@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 
 from incidentbot.config import Settings
 from incidentbot.errors import ConfigError
 from incidentbot.store import Store
-from incidentbot.web import links
+from incidentbot.web import AccessLogger, links
 
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 KEY = b"k" * 32
@@ -120,3 +123,12 @@ def test_token_id_is_short_and_not_the_token() -> None:
     t = token()
     assert len(links.token_id(t)) == 16 and links.token_id(t) not in t
     assert links.token_id(t) != links.token_id(token(actor="bob"))
+
+
+def test_access_log_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    request = make_mocked_request("GET", "/incidents/INC-1/timeline?token=v1.secret.mac")
+    logger = logging.getLogger("test.access")
+    with caplog.at_level(logging.INFO, logger="test.access"):
+        AccessLogger(logger, "").log(request, web.Response(status=200), 0.01)
+    assert "/incidents/INC-1/timeline" in caplog.text
+    assert "secret" not in caplog.text and "token" not in caplog.text

@@ -20,6 +20,7 @@ card update (and a new incident queues its channel first), in the change's own t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 from collections.abc import Callable, Coroutine
@@ -82,13 +83,18 @@ class SlackBot:
         )
         self.failed = asyncio.Event()
         self.scheduler.on_fatal.append(lambda _exc: self.failed.set())
-        self.app = AsyncApp(
-            client=client,
-            signing_secret=settings.slack_signing_secret,
-            request_verification_enabled=bool(settings.slack_signing_secret),
-            process_before_response=True,
-            logger=logging.getLogger("incidentbot.slack.bolt"),
-        )
+        bolt_log = logging.getLogger("incidentbot.slack.bolt")
+        level, bolt_log.level = bolt_log.level, logging.ERROR  # bolt warns that it read and
+        try:  # ignored SLACK_BOT_TOKEN from the environment: we hand it the client instead
+            self.app = AsyncApp(
+                client=client,
+                signing_secret=settings.slack_signing_secret or "",
+                request_verification_enabled=bool(settings.slack_signing_secret),
+                process_before_response=True,
+                logger=bolt_log,
+            )
+        finally:
+            bolt_log.setLevel(level)
         self._people: dict[str, tuple[str, str]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._loop_task: asyncio.Task[None] | None = None
@@ -127,6 +133,9 @@ class SlackBot:
         if self._loop_task is not None:
             await asyncio.wait([self._loop_task], timeout=5)
             self._loop_task = None
+        if self.scheduler.fatal is None:  # a last pass: what is due now leaves before we exit
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.scheduler.tick(self.clock()), 5)
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run work after the ack; kept so that :meth:`settle` and :meth:`stop` can wait."""

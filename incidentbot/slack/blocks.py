@@ -106,14 +106,20 @@ def severity_text(incident: Incident, lang: str) -> str:
     return t(f"severity.{incident.severity.value}", lang)
 
 
-def clock_text(clock: Any, lang: str, tz: tzinfo) -> str:
-    """One clock, with date tokens where it has a time; other states as the core words them."""
+def clock_text(clock: Any, lang: str, tz: tzinfo, *, left: bool = True) -> str:
+    """One clock, with date tokens where it has a time; other states as the core words them.
+
+    ``left=False`` for the pinned card: it is only redrawn on changes, so a "time left" there
+    would go stale; the date token stays right for every reader.
+    """
     label = esc(clock.authority or clock.jurisdiction)
     if clock.audience == "persons":
         label += " — personnes" if lang == "fr" else " — persons"
-    left = deadlines.format_duration(clock.time_left, lang) if clock.time_left else ""
     if clock.state == "running" and clock.due_at is not None:
-        return f"*{label}*: " + t("card.due_left", lang, at=when(clock.due_at, tz), left=left)
+        if not left:
+            return f"*{label}*: {t('label.due', lang)} {when(clock.due_at, tz)}"
+        remaining = deadlines.format_duration(clock.time_left, lang) if clock.time_left else ""
+        return f"*{label}*: " + t("card.due_left", lang, at=when(clock.due_at, tz), left=remaining)
     if clock.state == "overdue" and clock.due_at is not None:
         return f"*{label}*: " + t("card.overdue", lang, at=when(clock.due_at, tz))
     if clock.state in ("running", "overdue") and clock.target_at is not None:
@@ -232,7 +238,7 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
     if inc.aware_at is None:
         clocks = t("clocks_not_started", lang)
     else:
-        clocks = "\n".join(clock_text(c, lang, tz) for c in card.clocks) or "-"
+        clocks = "\n".join(clock_text(c, lang, tz, left=False) for c in card.clocks) or "-"
     blocks.append(section(f"*{t('label.clocks', lang)}*\n{clocks}"))
     if card.open_steps:
         shown = card.open_steps[:8]

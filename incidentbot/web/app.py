@@ -33,7 +33,8 @@ from aiohttp.abc import AbstractAccessLogger
 
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError, NotFound, UsageError
-from incidentbot.web import links, pages
+from incidentbot.web import exports, links, pages
+from incidentbot.web.filters import Filters
 from incidentbot.web.render import Pages, print_rule, style_hash
 from incidentbot.web.wording import word
 
@@ -228,7 +229,7 @@ def build_web_app(
     async def timeline(request: web.Request) -> web.Response:
         ref = incident_ref(request)
         token, actor = check(request, ref)
-        filters = pages.Filters.from_query(request.query)
+        filters = Filters.from_query(request.query)
         zone_name, tz = zone(request)
         _, _, expires = links.read(token, secret=keys["secret"])
         await runner.call(pages.record_opened, service, ref, actor=actor, token=token, view="html")
@@ -266,11 +267,11 @@ def build_web_app(
         ref = incident_ref(request)
         fmt = request.match_info["fmt"]
         token, actor = check(request, ref)
-        filters = pages.Filters.from_query(request.query)
+        filters = Filters.from_query(request.query)
         _, tz = zone(request)
         await runner.call(pages.record_opened, service, ref, actor=actor, token=token, view=fmt)
         lang = (await runner.call(service.incident, ref)).language
-        text = await runner.call(pages.export_text, service, ref, fmt, filters, lang=lang, tz=tz)
+        text = await runner.call(exports.export_text, service, ref, fmt, filters, lang=lang, tz=tz)
         suffix = "-filtered" if filters.active else ""
         return web.Response(
             body=text.encode("utf-8"),
@@ -283,7 +284,7 @@ def build_web_app(
         ref = incident_ref(request)
         check(request, ref)
         name, body = await runner.call(
-            pages.draft_file, service, ref, int(request.match_info["id"])
+            exports.draft_file, service, ref, int(request.match_info["id"])
         )
         return web.Response(
             body=body.encode("utf-8"),

@@ -8,20 +8,18 @@ another thread without touching SQLite. The web handlers call these through
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from incidentbot import reports
 from incidentbot.core import deadlines
-from incidentbot.core.model import PHASES, Incident, IncidentStatus, TimelineEvent, pick
+from incidentbot.core.model import PHASES, Incident, IncidentStatus, pick
 from incidentbot.core.when import format_local, parse_zone
-from incidentbot.errors import NotFound, UsageError
 from incidentbot.store import to_text
+from incidentbot.web.filters import Filters, safe_link, step_of
 from incidentbot.web.links import token_id
 from incidentbot.web.wording import word
 
@@ -29,90 +27,6 @@ log = logging.getLogger(__name__)
 
 OPENED_KIND = "timeline_opened"
 OPENED_QUIET = timedelta(hours=1)
-MAX_FILTER_CHARS = 200
-SAFE_LINK_SCHEMES = ("https://", "http://")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """The page's filters, read from GET parameters so that they work without JavaScript."""
-
-    phase: str = ""
-    kind: str = ""
-    actor: str = ""
-    q: str = ""
-
-    @classmethod
-    def from_query(cls, query: Mapping[str, str]) -> Filters:
-        values = {name: (query.get(name) or "").strip() for name in ("phase", "kind", "actor", "q")}
-        for name, value in values.items():
-            if len(value) > MAX_FILTER_CHARS:
-                raise UsageError(
-                    f"The filter {name} is {len(value)} characters long; keep it under "
-                    f"{MAX_FILTER_CHARS}.",
-                    field=name,
-                    message_fr=f"Le filtre {name} dépasse {MAX_FILTER_CHARS} caractères.",
-                )
-        phase = values["phase"].lower()
-        allowed = [p.value for p in PHASES]
-        if phase and phase not in allowed:
-            raise UsageError(
-                f'Unknown phase "{values["phase"][:40]}"; use one of: {", ".join(allowed)}.',
-                field="phase",
-                message_fr=f"Phase « {values['phase'][:40]} » inconnue ; au choix : "
-                f"{', '.join(allowed)}.",
-            )
-        return cls(phase=phase, kind=values["kind"], actor=values["actor"], q=values["q"])
-
-    @property
-    def active(self) -> bool:
-        return bool(self.phase or self.kind or self.actor or self.q)
-
-    def params(self) -> dict[str, str]:
-        """The filters in force, as query parameters (kept in export links)."""
-        return {
-            k: v
-            for k, v in (("phase", self.phase), ("kind", self.kind), ("actor", self.actor))
-            if v
-        } | ({"q": self.q} if self.q else {})
-
-    def matches(self, *, phase: str | None, kind: str, actor: str, text: str, step: str) -> bool:
-        if self.phase and (phase or "") != self.phase:
-            return False
-        if self.kind and kind != self.kind:
-            return False
-        if self.actor and actor != self.actor:
-            return False
-        if self.q:
-            needle = self.q.casefold()
-            return needle in text.casefold() or needle in step.casefold()
-        return True
-
-    def event(self, e: TimelineEvent) -> bool:
-        return self.matches(
-            phase=e.phase, kind=e.kind, actor=e.actor, text=e.text, step=_step_of(e.data)
-        )
-
-    def exported(self, e: Mapping[str, Any]) -> bool:
-        return self.matches(
-            phase=e["phase"],
-            kind=e["kind"],
-            actor=e["actor"],
-            text=e["text"] or "",
-            step=_step_of(e["data"]),
-        )
-
-
-def _step_of(data: Mapping[str, Any]) -> str:
-    step = data.get("step") if isinstance(data, Mapping) else None
-    return step if isinstance(step, str) else ""
-
-
-def safe_link(link: str | None) -> str | None:
-    """A link shown as ``href`` only when it is plain http(s): never ``javascript:``."""
-    if link and link.lower().startswith(SAFE_LINK_SCHEMES) and not any(c in link for c in " \n"):
-        return link
-    return None
 
 
 # -- the timeline page ---------------------------------------------------------------------
@@ -349,7 +263,7 @@ def timeline_page(
                 phase=phase_words.get(e.phase or "", e.phase or ""),
                 kind=e.kind,
                 kind_label=kind_label,
-                step=_step_of(e.data),
+                step=step_of(e.data),
                 text=e.text,
                 link=safe_link(e.link),
             )
@@ -380,69 +294,6 @@ def _parse(text: str | None) -> datetime | None:
     from dateutil.parser import isoparse
 
     return isoparse(text) if text else None
-
-
-# -- exports ---------------------------------------------------------------------------------
-
-
-def export_text(
-    service: Any, ref: str, fmt: str, filters: Filters, *, lang: str, tz: tzinfo
-) -> str:
-    """The CLI's export (``reports``), narrowed to the events the filters keep.
-
-    Unfiltered, this is exactly ``incidentbot export``. Filtered, the JSON carries the filters
-    under ``filters`` and every kept event keeps its ``prev_hash`` and ``hash``, so each one can
-    still be checked against the chain; ``chain`` still describes the whole chain.
-    """
-    if not filters.active:
-        return reports.export(service, ref, fmt, lang=lang, tz=tz)
-    data = reports.export_data(service, ref)
-    total = len(data["timeline"])
-    data["timeline"] = [e for e in data["timeline"] if filters.exported(e)]
-    data["filters"] = {**filters.params(), "shown": len(data["timeline"]), "total": total}
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return reports.to_csv(reports.TIMELINE_HEADER, (_csv_row(e) for e in data["timeline"]))
-    shown = word("shown", lang, shown=len(data["timeline"]), total=total)
-    described = ", ".join(f"{k}={v}" for k, v in filters.params().items())
-    described = described.replace("|", "\\|").replace("\n", " ")
-    text = reports.export_markdown(data, lang=lang, tz=tz)
-    head, _, rest = text.partition("\n")
-    return f"{head}\n\n> {shown} ({word('filtered_by', lang)} {described})\n{rest}"
-
-
-def _csv_row(e: Mapping[str, Any]) -> Sequence[Any]:
-    return (
-        e["seq"],
-        e["at"],
-        e["actor"],
-        e["kind"],
-        e["phase"] or "",
-        _step_of(e["data"]),
-        e["text"],
-        e["link"] or "",
-        e["hash"],
-    )
-
-
-# -- drafts ----------------------------------------------------------------------------------
-
-
-def draft_file(service: Any, ref: str, draft_id: int) -> tuple[str, str]:
-    """``(file name, Markdown body)`` of one draft of ``ref``; NotFound for another's."""
-    incident = service.incident(ref)
-    rows = service.store.rows("drafts", "incident = ? AND id = ?", [incident.ref, draft_id])
-    if not rows:
-        raise NotFound(
-            f"{incident.ref} has no draft number {draft_id}.",
-            message_fr=f"{incident.ref} n'a pas de projet numéro {draft_id}.",
-        )
-    r = rows[0]
-    parts = [incident.ref, r["kind"], r["jurisdiction"], r["language"], r.get("variant")]
-    name = "-".join(str(p) for p in parts if p) + f"-v{r['version']}.md"
-    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
-    return safe, r["body"] or ""
 
 
 # -- the list page ---------------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""Downloads from the page: the timeline exports (narrowed by the filters) and drafts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import tzinfo
+from typing import Any
+
+from incidentbot import reports
+from incidentbot.errors import NotFound
+from incidentbot.web.filters import Filters, step_of
+from incidentbot.web.wording import word
+
+
+def export_text(
+    service: Any, ref: str, fmt: str, filters: Filters, *, lang: str, tz: tzinfo
+) -> str:
+    """The CLI's export (``reports``), narrowed to the events the filters keep.
+
+    Unfiltered, this is exactly ``incidentbot export``. Filtered, the JSON carries the filters
+    under ``filters`` and every kept event keeps its ``prev_hash`` and ``hash``, so each one can
+    still be checked against the chain; ``chain`` still describes the whole chain.
+    """
+    if not filters.active:
+        return reports.export(service, ref, fmt, lang=lang, tz=tz)
+    data = reports.export_data(service, ref)
+    total = len(data["timeline"])
+    data["timeline"] = [e for e in data["timeline"] if filters.exported(e)]
+    data["filters"] = {**filters.params(), "shown": len(data["timeline"]), "total": total}
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return reports.to_csv(reports.TIMELINE_HEADER, (_csv_row(e) for e in data["timeline"]))
+    shown = word("shown", lang, shown=len(data["timeline"]), total=total)
+    described = ", ".join(f"{k}={v}" for k, v in filters.params().items())
+    described = described.replace("|", "\\|").replace("\n", " ")
+    text = reports.export_markdown(data, lang=lang, tz=tz)
+    head, _, rest = text.partition("\n")
+    return f"{head}\n\n> {shown} ({word('filtered_by', lang)} {described})\n{rest}"
+
+
+def _csv_row(e: Mapping[str, Any]) -> Sequence[Any]:
+    return (
+        e["seq"],
+        e["at"],
+        e["actor"],
+        e["kind"],
+        e["phase"] or "",
+        step_of(e["data"]),
+        e["text"],
+        e["link"] or "",
+        e["hash"],
+    )
+
+
+def draft_file(service: Any, ref: str, draft_id: int) -> tuple[str, str]:
+    """``(file name, Markdown body)`` of one draft of ``ref``; NotFound for another's."""
+    incident = service.incident(ref)
+    rows = service.store.rows("drafts", "incident = ? AND id = ?", [incident.ref, draft_id])
+    if not rows:
+        raise NotFound(
+            f"{incident.ref} has no draft number {draft_id}.",
+            message_fr=f"{incident.ref} n'a pas de projet numéro {draft_id}.",
+        )
+    r = rows[0]
+    parts = [incident.ref, r["kind"], r["jurisdiction"], r["language"], r.get("variant")]
+    name = "-".join(str(p) for p in parts if p) + f"-v{r['version']}.md"
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in name)
+    return safe, r["body"] or ""
