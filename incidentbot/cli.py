@@ -47,8 +47,12 @@ def build_service(
         ),
     )
     from incidentbot import usecases
+    from incidentbot.web import links
 
     usecases.wire(service, settings)
+    service.link_signer = links.make_signer(
+        settings, links.load_secret(store, settings.link_secret), clock
+    )
     return service
 
 

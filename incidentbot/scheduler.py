@@ -1,4 +1,4 @@
-"""The one background loop: delivers the outbox (and, later, sends reminders).
+"""The one background loop: sends the reminders that are due and delivers the outbox.
 
 State lives in SQLite (:mod:`incidentbot.store.outbox`), so a restart resumes where it stopped.
 The loop knows nothing about Slack: it is handed ``deliver(item)``, which performs one outbox
@@ -15,17 +15,28 @@ row and raises :class:`RetryLater`, :class:`GiveUp` or :class:`Fatal` to say how
 
 Rows of different lanes are delivered concurrently, each lane in order (see the outbox module).
 :meth:`Scheduler.tick` is the seam for periodic work: it is called with the time, once a wake-up.
+
+**Reminders** (:mod:`incidentbot.reminders`) are turned into outbox rows in the tick: each due
+reminder is claimed and its messages queued in *one* transaction, so a crash between the two
+cannot send a reminder twice nor claim one that is never sent. The rows are keyed
+``reminder:{ref}:{item}:{point}`` (plus ``:dm`` for the owner's copy). The first tick after a
+start sends, once, what fell due while the bot was down (marked late by the reminders module);
+later ticks look again at most every ``reminder_every`` seconds of clock time, because a wake-up
+comes with every command and walking every open incident each time would be wasted work.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from incidentbot import reminders
 from incidentbot.runner import ServiceRunner
 from incidentbot.store import Store, outbox
 from incidentbot.store.outbox import OutboxItem
@@ -54,6 +65,11 @@ class Fatal(Exception):
 
 Deliver = Callable[[OutboxItem], Awaitable[dict[str, Any] | None]]
 
+SNOOZE_HOURS = 6
+SNOOZE_ACTION = "reminder_snooze"
+_SNOOZE_LABEL = {"en": "Snooze 6 h", "fr": "Reporter de 6 h"}
+_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
+
 
 class Scheduler:
     def __init__(
@@ -67,6 +83,8 @@ class Scheduler:
         max_delay: float = 300.0,
         max_attempts: int = 12,
         idle_wait: float = 30.0,
+        reminder_points: Sequence[str] = ("24h", "6h", "1h", "0h"),
+        reminder_every: float = 30.0,
     ) -> None:
         self.runner = runner
         self.store = store
@@ -76,6 +94,9 @@ class Scheduler:
         self.max_delay = max_delay
         self.max_attempts = max_attempts
         self.idle_wait = idle_wait
+        self.reminder_points = tuple(reminder_points)
+        self.reminder_every = reminder_every
+        self._reminded_at: datetime | None = None
         self.fatal: Fatal | None = None
         self.on_fatal: list[Callable[[Fatal], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -86,13 +107,84 @@ class Scheduler:
     # -- the seam ------------------------------------------------------------------------
 
     async def tick(self, now: datetime) -> int:
-        """Everything due at ``now``: for now the outbox. Returns the rows delivered.
+        """Everything due at ``now``: reminders queued, then the outbox. Returns rows delivered.
 
         Ticks never overlap (the loop, a shutdown pass and a test's settle may all call it),
         so a row is never delivered twice by two ticks at once.
         """
         async with self._ticking:
+            last = self._reminded_at
+            if self.fatal is None and (
+                last is None or (now - last).total_seconds() >= self.reminder_every
+            ):
+                self._reminded_at = now
+                try:
+                    await self.runner.call(self.queue_reminders, now)
+                except Exception:  # a bad incident must not stop the outbox from draining
+                    log.exception("reminders could not be queued")
             return await self.deliver_due(now)
+
+    # -- reminders -----------------------------------------------------------------------
+
+    def queue_reminders(self, now: datetime) -> int:
+        """Claim each due reminder and queue its messages (on the worker thread)."""
+        service = self.runner.service
+        queued = 0
+        for reminder in reminders.due(service, now, config=self.reminder_points):
+            with self.store.transaction():
+                if not reminders.claim(service, reminder, now, config=self.reminder_points):
+                    continue
+                self._queue_reminder(service, reminder, now)
+            queued += 1
+            log.info("%s: reminder %s at %s queued", reminder.incident, reminder.item,
+                     reminder.point)  # fmt: skip
+        return queued
+
+    def _queue_reminder(self, service: Any, reminder: reminders.Reminder, now: datetime) -> None:
+        incident = service.incident(reminder.incident)
+        lang = incident.language if incident.language in _SNOOZE_LABEL else "en"
+        value = json.dumps(
+            {"ref": reminder.incident, "item": reminder.item, "hours": SNOOZE_HOURS},
+            separators=(",", ":"),
+        )
+        text = ":alarm_clock: " + _esc(reminder.text)
+        blocks = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+            {
+                "type": "actions",
+                "block_id": f"reminder|{reminder.item}"[:255],
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": SNOOZE_ACTION,
+                        "text": {"type": "plain_text", "text": _SNOOZE_LABEL[lang]},
+                        "value": value,
+                    }
+                ],
+            },
+        ]
+        key = f"reminder:{reminder.incident}:{reminder.item}:{reminder.point}"
+        message = {"blocks": blocks, "text": text}
+        outbox.enqueue(
+            self.store,
+            key=key,
+            incident=reminder.incident,
+            channel=None,
+            method="incident.message",
+            payload={"ref": reminder.incident, "message": message},
+            now=now,
+        )
+        owner = reminder.owner
+        if owner and _SLACK_USER.fullmatch(owner):
+            outbox.enqueue(
+                self.store,
+                key=f"{key}:dm",
+                incident=None,
+                channel=owner,
+                method="chat.postMessage",
+                payload={"channel": owner, **message},
+                now=now,
+            )
 
     # -- the outbox ----------------------------------------------------------------------
 
@@ -209,6 +301,11 @@ class Scheduler:
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._event.wait(), wait)
+
+
+def _esc(text: str) -> str:
+    """Slack's three escapes, so a title such as ``<!channel>`` pings no one."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _who(item: OutboxItem) -> str:

@@ -832,7 +832,7 @@ class IncidentService:
     def list_open(self, *, actor: str | None = None) -> ListView:
         items = []
         for inc in self.store.incidents(status=IncidentStatus.OPEN):
-            if inc.private and actor is not None and not self._may_see(actor, inc):
+            if inc.private and actor is not None and not self.may_see(actor, inc):
                 continue
             clocks = self.clocks(inc)
             open_steps = sum(s.is_open for s in self.store.steps(inc.ref))
@@ -841,9 +841,14 @@ class IncidentService:
                     incident=inc, next_clock=deadlines.next_deadline(clocks), open_steps=open_steps
                 )
             )
-        return ListView(items=tuple(items), now=self.clock())
+        link = expires = None
+        may_list = not self.policy.enforce or "lead" in self.roles_of(actor or "", None)
+        if self.link_signer is not None and actor is not None and may_list:
+            # the workspace-wide list page: for incident leads only when roles are enforced
+            link, expires = self.link_signer("*", actor)
+        return ListView(items=tuple(items), now=self.clock(), link=link, link_expires=expires)
 
-    def _may_see(self, actor: str, incident: Incident) -> bool:
+    def may_see(self, actor: str, incident: Incident) -> bool:
         """A private incident is visible only to its people (lead, role holders, declarer)."""
         return actor in {incident.lead, incident.declared_by, *incident.roles.values()} or bool(
             self.channel_members.get(incident.ref, set()) & {actor}

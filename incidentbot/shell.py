@@ -89,7 +89,9 @@ class Shell:
             # A bug, not the user's fault: keep the traceback in the log, show one line, and
             # carry on (the database is unchanged: the use case's transaction rolled back).
             log.exception("command failed: %r", text[:80])
-            self._print(self._red("✗ Internal error: nothing was recorded; details are in the log."))
+            self._print(
+                self._red("✗ Internal error: nothing was recorded; details are in the log.")
+            )
             return False
         if isinstance(view, DeclaredView):
             self.current = view.card.incident.ref
@@ -278,9 +280,7 @@ class Shell:
         return "\n".join(lines)
 
     def listing(self, view: ListView) -> str:
-        if not view.items:
-            return t("no_open", self.lang)
-        lines = []
+        lines = [] if view.items else [t("no_open", self.lang)]
         for item in view.items:
             nxt = (
                 deadlines.describe(item.next_clock, self.lang, self.tz) if item.next_clock else "-"
@@ -288,6 +288,9 @@ class Shell:
             lines.append(
                 f"{item.incident.ref} — {item.incident.title} · {item.open_steps} open · {nxt}"
             )
+        if view.link:
+            lines.append(f"All incidents (link valid until {self.when(view.link_expires)}):")
+            lines.append("  " + view.link)
         return "\n".join(lines)
 
     def assessment(self, view: AssessmentView) -> str:

@@ -87,6 +87,8 @@ class ListItem:
 class ListView:
     items: tuple[ListItem, ...]
     now: datetime
+    link: str | None = None  # signed link to the /incidents page
+    link_expires: datetime | None = None
 
 
 @dataclass(frozen=True)

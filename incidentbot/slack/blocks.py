@@ -306,12 +306,22 @@ def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
 
 
 def deadlines_blocks(view: DeadlinesView, lang: str, tz: tzinfo) -> list[Block]:
+    """Each clock on its line; a running or overdue regulator clock carries "Mark notified"
+    (its value: ``INC-1|fr``), which opens a modal for the regulator's case reference."""
     inc = view.incident
+    head = f"*{inc.ref} — {t('label.clocks', lang)}*"
     if inc.aware_at is None or not view.clocks:
         body = t("clocks_not_started", lang) if inc.aware_at is None else "-"
-    else:
-        body = "\n".join(clock_text(c, lang, tz) for c in view.clocks)
-    return [section(f"*{inc.ref} — {t('label.clocks', lang)}*\n{body}")]
+        return [section(f"{head}\n{body}")]
+    blocks: list[Block] = [section(head)]
+    open_incident = inc.status.value != "closed"
+    for i, c in enumerate(view.clocks[: MAX_BLOCKS - 1]):
+        extra: dict[str, Any] = {"block_id": f"clock:{i}:{c.key}"[:255]}
+        if open_incident and c.audience == "authority" and c.state in ("running", "overdue"):
+            label = t("button.notified", lang, authority=c.authority or c.jurisdiction)
+            extra["accessory"] = button(label, "clock.notified", f"{inc.ref}|{c.jurisdiction}")
+        blocks.append(section(clock_text(c, lang, tz), **extra))
+    return blocks
 
 
 def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
@@ -388,34 +398,155 @@ def ack_text(view: Ack, lang: str, tz: tzinfo) -> str:
     return ":white_check_mark: " + t(view.key, lang, **params)
 
 
+def decision_text(authority: bool, persons: bool, lang: str) -> str:
+    if authority:
+        text = t("assess.notify", lang)
+        return text + " " + t("assess.persons", lang) if persons else text
+    return t("assess.persons_only" if persons else "assess.internal", lang)
+
+
 def assessment_blocks(view: AssessmentView, lang: str) -> list[Block]:
+    """The score line, every assumption, and one decision per jurisdiction with its rule and an
+    Override button (its value: ``INC-1|qc``)."""
     a = view.assessment
-    lines = [f"*{view.incident.ref} — {t('assess.result', lang, version=view.version)}*"]
-    explain = getattr(a, "explain", None)
-    lines.append(esc(explain(lang) if callable(explain) else str(a)))
-    for note in getattr(a, "assumed", ()):
-        lines.append(f"• {esc(note)}")
-    for d in view.decisions:
-        decision = t("assess.notify" if d["authority"] else "assess.internal", lang)
-        if d["persons"]:
-            decision += " " + t("assess.persons", lang)
-        lines.append(f"*{esc(d['jurisdiction'])}*: {decision} — {esc(d.get('rule', ''))}")
-    return [section("\n".join(lines))]
+    ref = view.incident.ref
+    blocks: list[Block] = [header(f"{ref} — {t('assess.result', lang, version=view.version)}")]
+    score = f"*{t('assess.score', lang)}*: {esc(a.explain(lang))}"
+    if view.previous_band and view.previous_band != a.band.value:
+        score += "\n" + t(
+            "assess.band_changed",
+            lang,
+            before=t(f"severity.{view.previous_band}", lang),
+            after=t(f"severity.{a.band.value}", lang),
+        )
+    blocks.append(section(score))
+    notes = [pick(x.text, lang) for x in a.assumed] + [pick(n, lang) for n in a.notes]
+    if notes:
+        lines = "\n".join(f"• {esc(n)}" for n in notes)
+        blocks.append(section(f"*{t('assess.assumed', lang)}*\n{lines}"))
+    closed = view.incident.status.value == "closed"
+    for d in view.decisions[: MAX_BLOCKS - 4]:
+        jid = str(d["jurisdiction"])
+        text = f"*{esc(jid)}*: {decision_text(d['authority'], d['persons'], lang)}"
+        if d.get("rule"):
+            text += f"\n{esc(d['rule'])}"
+        over = d.get("override")
+        if over:
+            computed = d.get("computed") or {}
+            text += (
+                "\n_"
+                + t(
+                    "assess.overridden",
+                    lang,
+                    who=who(over.get("by")),
+                    reason=esc(cut(str(over.get("reason") or ""), 500)),
+                    computed=decision_text(
+                        bool(computed.get("authority")), bool(computed.get("persons")), lang
+                    ),
+                )
+                + "_"
+            )
+        extra: dict[str, Any] = {"block_id": f"decision:{jid}"}
+        if not closed:
+            extra["accessory"] = button(
+                t("button.override", lang), "assess.override", f"{ref}|{jid}"
+            )
+        blocks.append(section(text, **extra))
+    return blocks
+
+
+def _code_chunks(text: str, limit: int = SECTION_LIMIT - 6) -> list[str]:
+    """``text`` cut (by :func:`drafting.split_for_slack`) so that each escaped chunk fits a
+    section as a code block."""
+    from incidentbot.drafting import split_for_slack
+
+    out: list[str] = []
+    size = min(limit, 2900)
+    pending = split_for_slack(text, size) if text else []
+    while pending:
+        chunk = pending.pop(0)
+        if len(esc(chunk)) <= limit:
+            out.append(chunk)
+        else:
+            pending[:0] = split_for_slack(chunk, max(1, len(chunk) // 2))
+    return out
+
+
+def _diff_counts(diff_text: str) -> tuple[int, int]:
+    lines = diff_text.splitlines()
+    added = sum(1 for ln in lines if ln.startswith("+") and not ln.startswith("+++"))
+    removed = sum(1 for ln in lines if ln.startswith("-") and not ln.startswith("---"))
+    return added, removed
+
+
+CHUNKS_PER_MESSAGE = 4
+
+
+def draft_messages(view: DraftView, lang: str) -> list[tuple[list[Block], str]]:
+    """A draft as channel messages: the text in code blocks (split under Slack's limits, a few
+    per message), then the missing facts with the command that supplies each, the diff summary
+    and the Approve button (its value: ``INC-1|press-en-v2``)."""
+    d = view.draft
+    ref = view.incident.ref
+    name = d.name
+    title = t("draft.title", lang, ref=ref, name=name)
+    chunks = _code_chunks(d.body)
+    total = len(chunks)
+    messages: list[tuple[list[Block], str]] = []
+    for start in range(0, max(total, 1), CHUNKS_PER_MESSAGE):
+        part = chunks[start : start + CHUNKS_PER_MESSAGE]
+        blocks: list[Block] = [header(title)] if start == 0 else []
+        if total > 1:
+            last = min(start + CHUNKS_PER_MESSAGE, total)
+            label = t("draft.part", lang, n=f"{start + 1}–{last}" if last > start + 1 else
+                      start + 1, total=total)  # fmt: skip
+            blocks.append(context(f"{esc(name)} · {label} · `{esc(d.template)}`"))
+        elif start == 0:
+            blocks.append(context(f"`{esc(d.template)}`"))
+        blocks += [section(code(c)) for c in part]
+        messages.append((blocks, esc(f"{title} ({start // CHUNKS_PER_MESSAGE + 1})")))
+    tail: list[Block] = []
+    if view.missing:
+        lines = "\n".join(
+            f"• {esc(m.description)}: `{esc(m.supplied_by)}`" for m in view.missing[:40]
+        )
+        tail.append(
+            section(f"*{t('label.missing', lang)}*\n{t('draft.missing_hint', lang)}\n{lines}")
+        )
+    if view.diff and view.previous_version is not None:
+        added, removed = _diff_counts(view.diff)
+        summary = t("draft.diff", lang, version=view.previous_version, added=added, removed=removed)
+        tail.append(section(f"*{summary}*\n{code(cut(view.diff, 1500))}"))
+    if view.files:
+        names = ", ".join(f"`{esc(n)}`" for n in view.files)
+        tail.append(context(t("draft.files_follow", lang, names=names)))
+    if d.approved_by:
+        tail.append(context(t("draft.approved_already", lang, who=who(d.approved_by))))
+    else:
+        tail.append(
+            {
+                "type": "actions",
+                "block_id": f"draft:{name}"[:255],
+                "elements": [
+                    button(t("button.approve", lang), "draft.approve", f"{ref}|{name}",
+                           "primary"),
+                ],
+            }
+        )  # fmt: skip
+    last_blocks, last_text = messages[-1]
+    if len(last_blocks) + len(tail) <= MAX_BLOCKS:
+        messages[-1] = (last_blocks + tail, last_text)
+    else:
+        messages.append((tail, esc(title)))
+    return messages
 
 
 def draft_blocks(view: DraftView, lang: str) -> list[Block]:
-    blocks = [section(f"*{esc(view.draft.name)}* ({esc(view.draft.template)})")]
-    body = view.draft.body
-    while body and len(blocks) < 20:
-        blocks.append(section(code(body[:2800])))
-        body = body[2800:]
-    if view.missing:
-        missing = "\n".join(
-            f"• {esc(getattr(m, 'description', m))}: {esc(getattr(m, 'supplied_by', ''))}"
-            for m in view.missing
-        )
-        blocks.append(section(f"*{t('label.missing', lang)}*\n{missing}"))
-    return blocks
+    """All of a draft in one list (for a reply); the channel gets :func:`draft_messages`."""
+    out: list[Block] = []
+    for blocks, _ in draft_messages(view, lang):
+        out += blocks
+    return out[:MAX_BLOCKS]
 
 
 def render(view: View, lang: str, tz: tzinfo) -> tuple[list[Block], str, bool]:
@@ -459,7 +590,8 @@ def render(view: View, lang: str, tz: tzinfo) -> tuple[list[Block], str, bool]:
             text = ":lock: " + t("closed", lang, ref=view.incident.ref)
             return [section(text)], text, True
         case AssessmentView():
-            return assessment_blocks(view, lang), f"{view.incident.ref}: assessment", True
+            text = f"{view.incident.ref}: " + t("assess.result", lang, version=view.version)
+            return assessment_blocks(view, lang), text, True
         case DraftView():
             return draft_blocks(view, lang), esc(view.draft.name), False
         case RegisterView():

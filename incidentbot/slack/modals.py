@@ -157,7 +157,7 @@ def values(view: dict[str, Any]) -> dict[str, Any]:
     for block_id, actions in (view.get("state") or {}).get("values", {}).items():
         for el in actions.values():
             kind = el.get("type")
-            if kind == "static_select":
+            if kind in ("static_select", "radio_buttons"):
                 opt = el.get("selected_option")
                 out[block_id] = opt["value"] if opt else None
             elif kind == "multi_static_select":

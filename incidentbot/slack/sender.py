@@ -12,6 +12,8 @@ read the incident's current state when they run, so a retried or late row never 
 * ``incident.capture``: a message into the timeline (text, author, time, permalink), keyed by
   channel and ts so the shortcut and the :pushpin: reaction never record it twice.
 * ``home.publish``: the App Home tab of one user.
+* ``incident.message``: ``payload["message"]`` posted into the incident's channel as it is when
+  the row runs (a reminder queued before the channel existed waits for it, in the same lane).
 
 Each task is idempotent: what it already did is read back (the incident's channel, the card's
 ts in ``kv``) before anything is redone. Errors are mapped to the scheduler's RetryLater
@@ -106,6 +108,7 @@ class SlackSender:
             "incident.card": self.update_card,
             "incident.capture": self.capture,
             "home.publish": self.publish_home,
+            "incident.message": self.post_to_incident,
         }
 
     async def __call__(self, item: OutboxItem) -> dict[str, Any] | None:
@@ -333,6 +336,18 @@ class SlackSender:
         if not found:
             raise GiveUp(f"message {ts} not found in {channel}")
         return found[0].get("text"), found[0].get("user")
+
+    # -- incident.message ---------------------------------------------------------------------
+
+    async def post_to_incident(self, item: OutboxItem) -> dict[str, Any]:
+        ref = item.incident or item.payload["ref"]
+        incident = await self.runner.call(self.service.incident, ref)
+        if not incident.channel:
+            raise RetryLater(f"{ref} has no channel yet")
+        answer = await self.call(
+            "chat.postMessage", channel=incident.channel, **item.payload["message"]
+        )
+        return {"channel": incident.channel, "ts": answer.get("ts")}
 
     # -- home.publish -------------------------------------------------------------------------
 

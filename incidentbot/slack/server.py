@@ -6,6 +6,20 @@ installed its application is used, so the timeline pages are served too; otherwi
 application with those two routes. Socket Mode needs no public URL: bolt's aiohttp socket-mode
 handler, plus the web pages on ``--host``/``--port`` when the web front end is there.
 
+Two guarantees are added at this edge, in front of bolt:
+
+* **An ack means recorded.** bolt acks as soon as a listener calls ``ack()``, and the listeners
+  hand the work to a task. The HTTP answer (the ack Slack sees) is held back until the tasks
+  that request started have finished, that is until its change is committed (``synchronous=FULL``:
+  on disk), for at most ``COMMIT_WAIT`` seconds, well inside Slack's 3. So a ``kill -9`` at any
+  moment never loses a command whose request was answered 200. Only when the work takes longer
+  than that (the worker thread saturated) is the ack sent first; that is logged.
+* **A replay acts once.** bolt accepts a correctly signed request for five minutes, so a captured
+  request could be re-sent. Each signed request is remembered by the hash of its timestamp and
+  signature (which covers the body) for as long as its signature is valid; the same request
+  again is answered 200 and dropped. The listeners' own keys in ``seen_events`` (trigger ids,
+  view ids, event ids) make the same hold across a restart.
+
 Both return the process's exit status: 0 after SIGINT/SIGTERM, 1 when Slack revoked the token
 while running (logged once by the scheduler). A refused token at start-up raises ConfigError.
 """
@@ -14,15 +28,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import Clock, SignatureVerifier
 
 from incidentbot.config import Settings
 from incidentbot.errors import ConfigError
@@ -34,12 +52,81 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+COMMIT_WAIT = 2.0
+"""Seconds an ack waits for its request's work to be committed (Slack allows 3)."""
+SIGNATURE_LIFETIME = 5 * 60
+"""bolt refuses a timestamp further than this from now; a replay can only come within it."""
 
-def slack_handler(app: AsyncApp) -> Handler:
-    """An aiohttp handler that hands a request to bolt and returns bolt's answer."""
+
+class ReplayGuard:
+    """The signed requests already accepted, remembered while their signature is valid."""
+
+    def __init__(self, signing_secret: str, *, clock: Callable[[], float] = time.time) -> None:
+        self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
+        self.clock = clock
+        self._seen: OrderedDict[str, int] = OrderedDict()
+
+    def first_time(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        """False for a validly signed request met before; True otherwise (bolt judges those)."""
+        stamp = headers.get("X-Slack-Request-Timestamp")
+        sig = headers.get("X-Slack-Signature")
+        if (
+            not stamp
+            or not sig
+            or not stamp.isdigit()
+            or not self.verifier.is_valid(body, stamp, sig)
+        ):
+            return True  # unsigned, forged or stale: bolt answers 401 without acting
+        self._forget_old()
+        key = hashlib.sha256(f"{stamp}:{sig}".encode()).hexdigest()
+        if key in self._seen:
+            return False
+        self._seen[key] = int(stamp)
+        return True
+
+    def _forget_old(self) -> None:
+        horizon = self.clock() - SIGNATURE_LIFETIME - 60
+        while self._seen:
+            key, stamp = next(iter(self._seen.items()))
+            if stamp >= horizon:
+                break
+            self._seen.popitem(last=False)
+
+
+class _Clock(Clock):
+    """slack_sdk's verifier asks a clock object for ``now()``."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        self._clock = clock
+
+    def now(self) -> float:
+        return self._clock()
+
+
+def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
+    """An aiohttp handler that hands a request to bolt and returns bolt's answer.
+
+    With ``bot`` given, replays are dropped and the answer waits for the work it started.
+    """
+    secret = bot.settings.slack_signing_secret if bot is not None else None
+    guard = ReplayGuard(secret) if secret else None
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        bolt_request = await to_bolt_request(request)
+        if guard is not None:
+            raw = await request.read()
+            if not guard.first_time(raw, request.headers):
+                log.warning("a replayed Slack request was ignored")
+                return web.Response(status=200, text="")
+        if bot is None:
+            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
+        before = set(bot._tasks)  # the work each listener hands on after its ack
+        bolt_response = await app.async_dispatch(bolt_request)
+        started = [task for task in bot._tasks if task not in before]
+        if started:
+            _, late = await asyncio.wait(started, timeout=COMMIT_WAIT)
+            if late:
+                log.warning("acked after %ss with the work still running", COMMIT_WAIT)
         return await to_aiohttp_response(bolt_response)
 
     return handle
@@ -47,7 +134,7 @@ def slack_handler(app: AsyncApp) -> Handler:
 
 def http_app(bot: SlackBot, *, with_slack: bool = True) -> web.Application:
     """The aiohttp application: the web front end's if present, else ours."""
-    handler = slack_handler(bot.app) if with_slack else None
+    handler = slack_handler(bot.app, bot) if with_slack else None
     factory: Any = None
     with contextlib.suppress(ImportError):
         from incidentbot.web.app import build_web_app as factory

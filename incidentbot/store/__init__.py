@@ -61,7 +61,9 @@ def to_text(at: datetime | None) -> str | None:
 
 
 def from_text(text: str | None) -> datetime | None:
-    return isoparse(text) if text else None
+    # the store writes isoformat() text, which datetime.fromisoformat reads several times
+    # faster than dateutil's isoparse (it matters for exports of 100,000 events)
+    return datetime.fromisoformat(text) if text else None
 
 
 def clean(text: str) -> str:
@@ -456,7 +458,7 @@ class Store:
         return TimelineEvent(
             incident=r["incident"],
             seq=r["seq"],
-            at=isoparse(r["at"]),
+            at=datetime.fromisoformat(r["at"]),
             actor=r["actor"],
             kind=r["kind"],
             text=r["text"],

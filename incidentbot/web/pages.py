@@ -316,7 +316,7 @@ class ListRow:
 def incident_list(service: Any, *, actor: str, lang: str, tz: tzinfo) -> tuple[ListRow, ...]:
     """Every incident (open first, then closed) that ``actor`` may see, with its next clock."""
     rows = []
-    may_see = getattr(service, "_may_see", None)
+    may_see = getattr(service, "may_see", None)
     for inc in service.store.incidents():
         if inc.private and may_see is not None and not may_see(actor, inc):
             continue
