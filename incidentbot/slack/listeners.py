@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from incidentbot.core import commands as cmd
 from incidentbot.errors import IncidentbotError
+from incidentbot.slack import assess, drafts, modals
 from incidentbot.slack import blocks as bk
-from incidentbot.slack import modals
 from incidentbot.slack.i18n import t
-from incidentbot.views import DeclaredView, NeedsModal
+from incidentbot.views import AssessmentView, DeclaredView, DraftView, NeedsModal
 
 if TYPE_CHECKING:
     from incidentbot.slack.app import SlackBot
@@ -83,6 +83,9 @@ def register(bot: SlackBot) -> None:
         await ack()
         bot.spawn(home(bot, body, event))
 
+    assess.register(bot)
+    drafts.register(bot)
+
 
 # -- the slash command -----------------------------------------------------------------------
 
@@ -100,10 +103,23 @@ async def command(bot: SlackBot, body: dict[str, Any]) -> None:
         if isinstance(parsed, cmd.Declare) and not parsed.options:
             await declare_modal(bot, trigger, user, channel, lang, tz_name, parsed.title, where)
             return
+        if isinstance(parsed, cmd.Register):
+            await drafts.register_reply(bot, lang, where)
+            return
         context = await bot.runner.call(bot.channel_incident, channel)
         view = await bot.runner.call(bot.service.handle, parsed, actor=user, context=context)
         if isinstance(view, NeedsModal) and view.kind == "declare":
             await declare_modal(bot, trigger, user, channel, lang, tz_name, None, where)
+            return
+        if isinstance(view, NeedsModal) and view.kind == "assess" and view.incident is not None:
+            await assess.open_assess(bot, trigger, view.incident.ref, lang, where)
+            return
+        if isinstance(view, AssessmentView):
+            await assess.post_result(bot, view, lang, user=user, origin=channel,
+                                     key=where["key"], response_url=where["response_url"])  # fmt: skip
+            return
+        if isinstance(view, DraftView):
+            await drafts.deliver(bot, view, lang, where)
             return
         if isinstance(view, DeclaredView):
             inc = view.card.incident
