@@ -55,6 +55,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "fr": "Rappel reporté par {user} jusqu'au {until}.",
     },
     "fact_set": {"en": "Fact {key} of {ref} recorded.", "fr": "Fait {key} de {ref} enregistré."},
+    "decision.document": {
+        "en": "document internally only",
+        "fr": "documenter en interne seulement",
+    },
+    "decision.authority": {"en": "notify the regulator", "fr": "aviser l'autorité"},
+    "decision.persons": {"en": "tell the persons", "fr": "aviser les personnes"},
+    "decision.both": {
+        "en": "notify the regulator and the persons",
+        "fr": "aviser l'autorité et les personnes",
+    },
+    "decision.overridden": {"en": "overridden", "fr": "décision modifiée"},
+    "label.assessment": {"en": "assessment", "fr": "évaluation"},
     "closed": {"en": "{ref} is closed.", "fr": "{ref} est clos."},
     "declared": {"en": "{ref} declared: {title}", "fr": "{ref} déclaré : {title}"},
     "no_open": {"en": "No open incident.", "fr": "Aucun incident ouvert."},

@@ -295,15 +295,22 @@ class Shell:
 
     def assessment(self, view: AssessmentView) -> str:
         a = view.assessment
-        lines = [f"{view.incident.ref} — assessment v{view.version}", "  " + a.explain(self.lang)]
+        lines = [
+            f"{view.incident.ref} — {t('label.assessment', self.lang)} v{view.version}",
+            "  " + a.explain(self.lang),
+        ]
         for assumption in a.assumed:
             lines.append(f"  ! {pick(assumption.text, self.lang)}")
         for d in view.decisions:
-            decision = "notify the regulator" if d["authority"] else "document internally only"
-            if d["persons"]:
-                decision += " and the persons"
-            over = " (overridden)" if d.get("override") else ""
-            lines.append(f"  {d['jurisdiction']}: {decision}{over} — {d['rule']}")
+            if d["authority"]:
+                key = "both" if d["persons"] else "authority"
+            else:
+                key = "persons" if d["persons"] else "document"
+            decision = t(f"decision.{key}", self.lang)
+            over = f" ({t('decision.overridden', self.lang)})" if d.get("override") else ""
+            lines.append(
+                f"  {d['jurisdiction']}: {decision}{over} — {view.rule(d['jurisdiction'], self.lang)}"
+            )
         return "\n".join(lines)
 
     def draft(self, view: DraftView) -> str:

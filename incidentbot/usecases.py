@@ -125,6 +125,7 @@ def assess(service: Any, ref: str, options: Mapping[str, str], *, actor: str) ->
         assessment=result,
         decisions=tuple(decision_json),
         previous_band=prev_band,
+        rules={d.jurisdiction: dict(d.rule) for d in decisions},
     )
 
 
@@ -207,8 +208,12 @@ def override(service: Any, ref: str, options: Mapping[str, str], *, actor: str) 
         )
     service._changed(ref, "assessed")
     result = severity.assess(severity.Inputs.from_json(json.loads(row["inputs"])))
+    rules = {
+        d.jurisdiction: dict(d.rule)
+        for d in severity.decide(result, _jurisdiction_objects(service, incident))
+    }
     return AssessmentView(
-        incident=incident, version=version, assessment=result, decisions=tuple(new)
+        incident=incident, version=version, assessment=result, decisions=tuple(new), rules=rules
     )
 
 

@@ -106,8 +106,17 @@ class AssessmentView:
     incident: Incident
     version: int
     assessment: Any  # core.severity.Assessment
-    decisions: tuple[Mapping[str, Any], ...]  # DESIGN JSON shape
+    decisions: tuple[Mapping[str, Any], ...]  # DESIGN JSON shape (rule in English)
     previous_band: str | None = None
+    rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # jurisdiction -> en/fr
+
+    def rule(self, jurisdiction: str, lang: str) -> str:
+        """The decision's rule in the reader's language (the JSON keeps the English one)."""
+        words = self.rules.get(jurisdiction) or {}
+        fallback = next(
+            (d["rule"] for d in self.decisions if d["jurisdiction"] == jurisdiction), ""
+        )
+        return words.get(lang) or fallback
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,13 @@ def esc(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def unesc(text: str) -> str:
+    """Undo Slack's escaping of typed text (``&amp;``, ``&lt;``, ``&gt;``) so that what a user
+    typed is stored as typed; mentions Slack itself formatted (``<@U123|bob>``) stay as they are.
+    ``esc`` is applied again whenever the text is echoed back."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -429,7 +436,7 @@ def assessment_blocks(view: AssessmentView, lang: str) -> list[Block]:
         jid = str(d["jurisdiction"])
         text = f"*{esc(jid)}*: {decision_text(d['authority'], d['persons'], lang)}"
         if d.get("rule"):
-            text += f"\n{esc(d['rule'])}"
+            text += f"\n{esc(view.rule(jid, lang))}"
         over = d.get("override")
         if over:
             computed = d.get("computed") or {}

@@ -99,7 +99,7 @@ async def command(bot: SlackBot, body: dict[str, Any]) -> None:
     where = {"key": f"cmd:{trigger}", "user": user, "channel": channel,
              "response_url": body.get("response_url")}  # fmt: skip
     try:
-        parsed = cmd.parse(body.get("text") or "")
+        parsed = cmd.parse(bk.unesc(body.get("text") or ""))
         if isinstance(parsed, cmd.Declare) and not parsed.options:
             await declare_modal(bot, trigger, user, channel, lang, tz_name, parsed.title, where)
             return
@@ -316,7 +316,7 @@ async def shortcut(bot: SlackBot, body: dict[str, Any]) -> None:
             "ref": ref,
             "channel": where["channel"],
             "ts": message.get("ts"),
-            "text": message.get("text") or "",
+            "text": bk.unesc(message.get("text") or ""),
             "author": message.get("user") or message.get("bot_id"),
             "by": where["user"],
             "source": "shortcut",
