@@ -86,7 +86,9 @@ def due(
                 )
             )
         for step in service.store.steps(incident.ref):
-            if step.is_open and step.due_at is not None:
+            # a step already overdue when the incident was declared shows as OVERDUE on the
+            # card; reminding each one at once would only bury the declaration in messages
+            if step.is_open and step.due_at is not None and step.due_at > incident.declared_at:
                 owner = step.assignee or incident.roles.get(step.definition.owner.value)
                 candidates.append(
                     (f"step:{step.id}", step.due_at, owner, f"{incident.ref}: step {step.id}")
@@ -102,7 +104,9 @@ def due(
             if not fresh:
                 continue
             point, fire_at = fresh[-1]  # the latest passed point only
-            late = now - fire_at > LATE_AFTER
+            # late: the point came while the incident existed but no reminder went out in time
+            # (the bot was down); a point that passed before the declaration is not "late"
+            late = fire_at > incident.declared_at and now - fire_at > LATE_AFTER
             if deadline > now:
                 when = f"due in {_left(deadline - now)}"
             else:

@@ -79,7 +79,11 @@ class SlackBot:
         self.tz = settings.tzinfo()
         self.sender = SlackSender(client=client, runner=runner, settings=settings)
         self.scheduler = Scheduler(
-            runner=runner, store=self.store, deliver=self.sender, clock=self.clock
+            runner=runner,
+            store=self.store,
+            deliver=self.sender,
+            clock=self.clock,
+            reminder_points=settings.reminder_points,
         )
         self.failed = asyncio.Event()
         self.scheduler.on_fatal.append(lambda _exc: self.failed.set())

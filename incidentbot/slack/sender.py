@@ -41,6 +41,7 @@ from incidentbot.errors import IncidentbotError
 from incidentbot.runner import ServiceRunner
 from incidentbot.scheduler import Fatal, GiveUp, RetryLater
 from incidentbot.slack import blocks as bk
+from incidentbot.slack.blocks import unesc
 from incidentbot.slack.i18n import t
 from incidentbot.store import outbox
 from incidentbot.store.outbox import OutboxItem
@@ -335,7 +336,7 @@ class SlackSender:
             found = [m for m in answer.get("messages", []) if m.get("ts") == ts]
         if not found:
             raise GiveUp(f"message {ts} not found in {channel}")
-        return found[0].get("text"), found[0].get("user")
+        return unesc(found[0].get("text") or ""), found[0].get("user")
 
     # -- incident.message ---------------------------------------------------------------------
 
