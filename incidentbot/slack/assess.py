@@ -38,34 +38,22 @@ AckFn = Callable[..., Awaitable[None]]
 SELECT_KEYS = ("identifiable", "confidentiality", "integrity", "availability", "context")
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": bk.cut(text, limit)}
-
-
 def _choice(key: str, value: str, lang: str) -> dict[str, Any]:
-    return {"text": _plain(t(f"value.{key}.{value}", lang)), "value": value}
+    return {"text": modals.plain(t(f"value.{key}.{value}", lang)), "value": value}
 
 
 def _yes_no_unknown(lang: str) -> list[dict[str, Any]]:
     return [
-        {"text": _plain(t("field.yes", lang)), "value": "yes"},
-        {"text": _plain(t("field.no", lang)), "value": "no"},
-        {"text": _plain(t("field.unknown", lang)), "value": "unknown"},
+        {"text": modals.plain(t("field.yes", lang)), "value": "yes"},
+        {"text": modals.plain(t("field.no", lang)), "value": "no"},
+        {"text": modals.plain(t("field.unknown", lang)), "value": "unknown"},
     ]
 
 
 def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = True,
            hint: str | None = None) -> dict[str, Any]:  # fmt: skip
-    block: dict[str, Any] = {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label, 2000),
-        "element": {"action_id": "value", **element},
-        "optional": optional,
-    }
-    if hint:
-        block["hint"] = _plain(hint, 2000)
-    return block
+    """An input block; assessment fields are optional (a key left out is unknown)."""
+    return modals.input_block(block_id, label, element, optional=optional, hint=hint)
 
 
 def _initial(element: dict[str, Any], value: Any) -> dict[str, Any]:
@@ -86,7 +74,7 @@ def assess_modal(*, ref: str, lang: str, channel: str | None,
     prev = dict(previous or {})
     data = {
         "type": "multi_static_select",
-        "placeholder": _plain(t("field.choose", lang)),
+        "placeholder": modals.plain(t("field.choose", lang)),
         "options": [_choice("data", c, lang) for c in severity.DATA_CATEGORIES],
     }
     blocks: list[dict[str, Any]] = [
@@ -105,14 +93,14 @@ def assess_modal(*, ref: str, lang: str, channel: str | None,
         element: dict[str, Any] = {"type": "plain_text_input", "max_length": 20}
         if prev.get(key) is not None:
             element["initial_value"] = str(prev[key])
-        element["placeholder"] = _plain("869 / unknown")
+        element["placeholder"] = modals.plain("869 / unknown")
         blocks.append(
             _input(key, t(f"field.{key}", lang), element, hint=t("field.count_hint", lang))
         )
     for key in SELECT_KEYS:
         select = {
             "type": "static_select",
-            "placeholder": _plain(t("field.choose", lang)),
+            "placeholder": modals.plain(t("field.choose", lang)),
             "options": [_choice(key, v, lang) for v in severity.LEVELS[key]],
         }
         hint = t("field.context_hint", lang) if key == "context" else None
@@ -133,9 +121,9 @@ def assess_modal(*, ref: str, lang: str, channel: str | None,
     return {
         "type": "modal",
         "callback_id": ASSESS,
-        "title": _plain(t("modal.assess", lang), 24),
-        "submit": _plain(t("modal.assess_submit", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": modals.plain(t("modal.assess", lang), 24),
+        "submit": modals.plain(t("modal.assess_submit", lang), 24),
+        "close": modals.plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps({"ref": ref, "lang": lang, "channel": channel}),
         "blocks": blocks,
     }
@@ -158,8 +146,8 @@ def override_modal(*, ref: str, decision: Mapping[str, Any], authority: str, lan
                    channel: str | None) -> dict[str, Any]:  # fmt: skip
     jid = str(decision["jurisdiction"])
     yes_no = [
-        {"text": _plain(t("field.yes", lang)), "value": "yes"},
-        {"text": _plain(t("field.no", lang)), "value": "no"},
+        {"text": modals.plain(t("field.yes", lang)), "value": "yes"},
+        {"text": modals.plain(t("field.no", lang)), "value": "no"},
     ]
 
     def radio(current: bool) -> dict[str, Any]:
@@ -174,9 +162,9 @@ def override_modal(*, ref: str, decision: Mapping[str, Any], authority: str, lan
     return {
         "type": "modal",
         "callback_id": OVERRIDE,
-        "title": _plain(t("modal.override", lang), 24),
-        "submit": _plain(t("modal.record", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": modals.plain(t("modal.override", lang), 24),
+        "submit": modals.plain(t("modal.record", lang), 24),
+        "close": modals.plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps(
             {"ref": ref, "jurisdiction": jid, "lang": lang, "channel": channel}
         ),
@@ -225,9 +213,9 @@ def notified_modal(*, ref: str, jurisdiction: str, authority: str, lang: str,
     return {
         "type": "modal",
         "callback_id": NOTIFIED,
-        "title": _plain(t("modal.notified", lang), 24),
-        "submit": _plain(t("modal.record", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": modals.plain(t("modal.notified", lang), 24),
+        "submit": modals.plain(t("modal.record", lang), 24),
+        "close": modals.plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps(
             {"ref": ref, "jurisdiction": jurisdiction, "lang": lang, "channel": channel}
         ),

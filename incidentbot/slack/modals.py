@@ -38,28 +38,28 @@ FIELD_BLOCKS = {
 }
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
     return {"type": "plain_text", "text": cut(text, limit)}
 
 
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
+def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
            hint: str | None = None) -> dict[str, Any]:  # fmt: skip
     block: dict[str, Any] = {
         "type": "input",
         "block_id": block_id,
-        "label": _plain(label, 2000),
+        "label": plain(label, 2000),
         "element": {"action_id": "value", **element},
         "optional": optional,
     }
     if hint:
-        block["hint"] = _plain(hint, 2000)
+        block["hint"] = plain(hint, 2000)
     return block
 
 
 def _option(text: str, value: str, description: str | None = None) -> dict[str, Any]:
-    opt: dict[str, Any] = {"text": _plain(text), "value": value}
+    opt: dict[str, Any] = {"text": plain(text), "value": value}
     if description:
-        opt["description"] = _plain(description)
+        opt["description"] = plain(description)
     return opt
 
 
@@ -88,7 +88,7 @@ def declare_modal(
     options = [_option(pick(p.title, lang), p.id, pick(p.description, lang)) for p in playbooks]
     playbook: dict[str, Any] = {
         "type": "static_select",
-        "placeholder": _plain(t("field.choose", lang)),
+        "placeholder": plain(t("field.choose", lang)),
         "options": options[:100],
     }
     default = next((o for o in options if o["value"] == "generic-breach"), None)
@@ -102,39 +102,39 @@ def declare_modal(
     if title:
         title_el["initial_value"] = title[:TITLE_MAX]
     blocks = [
-        _input("title", t("field.title", lang), title_el, hint=t("field.title_hint", lang)),
-        _input("playbook", t("field.playbook", lang), playbook),
-        _input(
+        input_block("title", t("field.title", lang), title_el, hint=t("field.title_hint", lang)),
+        input_block("playbook", t("field.playbook", lang), playbook),
+        input_block(
             "aware_date",
             t("field.aware_date", lang),
             {"type": "datepicker", "initial_date": f"{local:%Y-%m-%d}"},
             optional=True,
             hint=t("field.aware_hint", lang),
         ),
-        _input(
+        input_block(
             "aware_time",
             t("field.aware_time", lang),
             {"type": "timepicker", "initial_time": f"{local:%H:%M}", "timezone": tz_name},
             optional=True,
         ),
-        _input(
+        input_block(
             "jurisdictions",
             t("field.jurisdictions", lang),
             {
                 "type": "multi_static_select",
-                "placeholder": _plain(t("field.choose", lang)),
+                "placeholder": plain(t("field.choose", lang)),
                 "options": juris,
             },
             optional=True,
             hint=t("field.jurisdictions_hint", lang),
         ),  # fmt: skip
-        _input("lead", t("field.lead", lang), {"type": "users_select", "initial_user": user}),
-        _input(
+        input_block("lead", t("field.lead", lang), {"type": "users_select", "initial_user": user}),
+        input_block(
             "severity",
             t("field.severity", lang),
             {
                 "type": "static_select",
-                "placeholder": _plain(t("field.choose", lang)),
+                "placeholder": plain(t("field.choose", lang)),
                 "options": [_option(t(f"severity.{s.value}", lang), s.value) for s in Severity],
             },
             optional=True,
@@ -143,9 +143,9 @@ def declare_modal(
     return {
         "type": "modal",
         "callback_id": DECLARE,
-        "title": _plain(t("modal.declare", lang), 24),
-        "submit": _plain(t("modal.declare_submit", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": plain(t("modal.declare", lang), 24),
+        "submit": plain(t("modal.declare_submit", lang), 24),
+        "close": plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps({"tz": tz_name, "channel": channel, "lang": lang}),
         "blocks": blocks,
     }
@@ -221,9 +221,9 @@ def done_modal(
     return {
         "type": "modal",
         "callback_id": DONE,
-        "title": _plain(t("modal.done", lang), 24),
-        "submit": _plain(t("modal.submit", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": plain(t("modal.done", lang), 24),
+        "submit": plain(t("modal.submit", lang), 24),
+        "close": plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps(
             {
                 "ref": ref,
@@ -242,7 +242,7 @@ def done_modal(
                     "text": f"*{esc(ref)}* · *{esc(pick(step.title, lang))}*  `{esc(step.id)}`",
                 },
             },
-            _input(
+            input_block(
                 "note",
                 t("field.note", lang),
                 {"type": "plain_text_input", "multiline": True},
@@ -259,9 +259,9 @@ def skip_modal(
     return {
         "type": "modal",
         "callback_id": SKIP,
-        "title": _plain(t("modal.skip", lang), 24),
-        "submit": _plain(t("modal.submit", lang), 24),
-        "close": _plain(t("modal.cancel", lang), 24),
+        "title": plain(t("modal.skip", lang), 24),
+        "submit": plain(t("modal.submit", lang), 24),
+        "close": plain(t("modal.cancel", lang), 24),
         "private_metadata": json.dumps(
             {"ref": ref, "step": step.id, "version": version, "lang": lang, **extra}
         ),
@@ -273,7 +273,7 @@ def skip_modal(
                     "text": f"*{esc(ref)}* · *{esc(pick(step.title, lang))}*  `{esc(step.id)}`",
                 },
             },
-            _input(
+            input_block(
                 "reason", t("field.reason", lang), {"type": "plain_text_input", "multiline": True}
             ),
         ],
