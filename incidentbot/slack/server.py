@@ -35,6 +35,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -43,7 +44,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from incidentbot.config import Settings
-from incidentbot.errors import ConfigError
+from incidentbot.core import commands as cmd
+from incidentbot.errors import ConfigError, IncidentbotError
 from incidentbot.runner import ServiceRunner
 from incidentbot.slack.app import SlackBot, build_bot
 from incidentbot.store import outbox
@@ -51,6 +53,23 @@ from incidentbot.store import outbox
 log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+READ_ONLY = (
+    cmd.Help, cmd.ListIncidents, cmd.Status, cmd.Steps, cmd.Deadlines, cmd.Timeline, cmd.Register,
+)  # fmt: skip
+"""Subcommands that record nothing: their ack need not wait for a commit."""
+
+
+def _reads_only(body: bytes) -> bool:
+    """A slash command whose subcommand records nothing (or does not parse): nothing to wait for."""
+    form = parse_qs(body.decode("utf-8", "replace"))
+    if "command" not in form:
+        return False
+    try:
+        return isinstance(cmd.parse((form.get("text") or [""])[0]), READ_ONLY)
+    except IncidentbotError:
+        return True
+
 
 COMMIT_WAIT = 2.0
 """Seconds an ack waits for its request's work to be committed (Slack allows 3)."""
@@ -123,7 +142,7 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
         before = set(bot._tasks)  # the work each listener hands on after its ack
         bolt_response = await app.async_dispatch(bolt_request)
         started = [task for task in bot._tasks if task not in before]
-        if started:
+        if started and not _reads_only(await request.read()):
             _, late = await asyncio.wait(started, timeout=COMMIT_WAIT)
             if late:
                 log.warning("acked after %ss with the work still running", COMMIT_WAIT)

@@ -3,9 +3,14 @@
 Durability choices (justified here because the record is evidence):
 
 * ``journal_mode=WAL``: readers (the web page, exports) never block the writer.
-* ``synchronous=FULL``: in WAL mode every commit fsyncs the WAL, so an acknowledged command
-  survives ``kill -9`` *and* a power cut. ``NORMAL`` would survive a process crash only; the
-  cost of FULL is one fsync a transaction, which ``bench/timeline.py`` measures.
+* ``synchronous``: a transaction commits with ``FULL`` (in WAL mode the WAL is fsynced at
+  commit), so an acknowledged change and its timeline event survive ``kill -9`` *and* a power
+  cut. Bookkeeping that records nothing of the incident (the outbox's delivery state, seen
+  Slack event ids) commits with ``NORMAL`` (``transaction(durable=False)``): in WAL mode that
+  still survives a process crash, the next FULL commit syncs it too, and a power cut can at
+  worst re-send one Slack message. This keeps one fsync per recorded change and none on the
+  path of a read-only ``/incident status`` (``bench/ack.py``). SQLite cannot change the level
+  inside a transaction, so it is chosen before ``BEGIN``.
 * Every write goes through :meth:`Store.transaction` (``BEGIN IMMEDIATE``), so a state change
   and its timeline event commit together or not at all.
 
@@ -151,6 +156,7 @@ class Store:
             )
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+        self._sync_full = True
         conn.execute("PRAGMA foreign_keys = ON")
         self._check_not_newer()
         if app_id == 0:
@@ -181,8 +187,12 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[Store]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``; nested calls join the outer transaction."""
+    def transaction(self, *, durable: bool = True) -> Iterator[Store]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; nested calls join the outer transaction.
+
+        ``durable=False`` is for bookkeeping only (see the module docstring); the timeline
+        refuses to be written in such a transaction.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -191,6 +201,9 @@ class Store:
                 finally:
                     self._depth -= 1
                 return
+            if durable != self._sync_full:
+                self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+                self._sync_full = durable
             self.conn.execute("BEGIN IMMEDIATE")
             self._depth = 1
             try:
@@ -378,6 +391,8 @@ class Store:
     ) -> TimelineEvent:
         """Append one event to the incident's chain (inside the caller's transaction)."""
         self._require_tx()
+        if not self._sync_full:
+            raise RuntimeError("a timeline event in a transaction(durable=False)")
         head = self.conn.execute(
             "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
         ).fetchone()
@@ -539,7 +554,7 @@ class Store:
 
     def seen(self, key: str, at: datetime) -> bool:
         """Record an inbound event id; True if it had been seen before (a retry)."""
-        with self.transaction():
+        with self.transaction(durable=False):
             cur = self.conn.execute(
                 "INSERT OR IGNORE INTO seen_events (key, seen_at) VALUES (?, ?)",
                 [key, to_text(at)],

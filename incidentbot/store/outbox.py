@@ -57,7 +57,7 @@ def enqueue(
     now: datetime,
 ) -> bool:
     """Queue one call (joining the caller's transaction if any); False if ``key`` was queued."""
-    with store.transaction():
+    with store.transaction(durable=False):
         cur = store.conn.execute(
             "INSERT OR IGNORE INTO outbox (key, incident, channel, method, payload, created_at, "
             "attempts, next_try_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
@@ -101,7 +101,7 @@ def pending(store: Store) -> int:
 def mark_delivered(
     store: Store, item_id: int, *, now: datetime, result: dict[str, Any] | None = None
 ) -> None:
-    with store.transaction():
+    with store.transaction(durable=False):
         store.conn.execute(
             "UPDATE outbox SET delivered_at = ?, attempts = attempts + 1, result = ?, "
             "last_error = NULL WHERE id = ?",
@@ -116,7 +116,7 @@ def mark_failed(
 
     ``count=False`` leaves ``attempts`` alone: a 429 is Slack asking to wait, not a failure.
     """
-    with store.transaction():
+    with store.transaction(durable=False):
         store.conn.execute(
             "UPDATE outbox SET attempts = attempts + ?, next_try_at = ?, last_error = ? "
             "WHERE id = ?",
@@ -156,7 +156,7 @@ def rows(store: Store, incident: str | None = None) -> list[dict[str, Any]]:
 
 def remember(store: Store, key: str, value: Any) -> None:
     """Keep a small fact about delivered messages (``card:INC-1`` -> its channel and ts)."""
-    with store.transaction():
+    with store.transaction(durable=False):
         store.conn.execute(
             "INSERT INTO kv (key, value) VALUES (?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
