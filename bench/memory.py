@@ -63,8 +63,12 @@ def main() -> None:
         idle = rss_kb("idle", f"{tmp}/c.db", 0)
         loaded = rss_kb("loaded", f"{tmp}/d.db", args.incidents)
     print("peak resident memory (MB, and ratio to a bare interpreter):")
-    for name, kb in (("bare python", base), ("aiohttp + slack_bolt", libs),
-                     ("idle bot", idle), (f"after {args.incidents} incidents", loaded)):
+    for name, kb in (
+        ("bare python", base),
+        ("aiohttp + slack_bolt", libs),
+        ("idle bot", idle),
+        (f"after {args.incidents} incidents", loaded),
+    ):
         print(f"  {name:28s} {kb / 1024:7.1f} MB  ({kb / base:.1f}x)")
 
 

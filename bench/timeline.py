@@ -38,8 +38,10 @@ def raw_inserts(path: Path, n: int, *, durable: bool) -> float:
     start = time.perf_counter()
     for i in range(n):
         conn.execute("BEGIN")
-        conn.execute("INSERT INTO t (incident, at, text) VALUES (?, ?, ?)",
-                     ("INC-1", datetime.now(UTC).isoformat(), f"note {i}"))
+        conn.execute(
+            "INSERT INTO t (incident, at, text) VALUES (?, ?, ?)",
+            ("INC-1", datetime.now(UTC).isoformat(), f"note {i}"),
+        )
         conn.execute("COMMIT")
     elapsed = time.perf_counter() - start
     conn.close()
@@ -49,7 +51,9 @@ def raw_inserts(path: Path, n: int, *, durable: bool) -> float:
 def service_appends(folder: Path, n: int, tag: str = "") -> float:
     settings = config.load({"INCIDENTBOT_DB": str(folder / f"svc{tag}.db")})
     service = build_service(settings)
-    service.declare(actor="bench", title="Bench", playbook_id="generic-breach", jurisdictions=["fr"])
+    service.declare(
+        actor="bench", title="Bench", playbook_id="generic-breach", jurisdictions=["fr"]
+    )
     start = time.perf_counter()
     for i in range(n):
         service.add_note("INC-1", f"note {i}", actor="bench")
@@ -61,12 +65,19 @@ def service_appends(folder: Path, n: int, tag: str = "") -> float:
 def export_times(folder: Path, n: int) -> dict[str, float]:
     settings = config.load({"INCIDENTBOT_DB": str(folder / "export.db")})
     service = build_service(settings)
-    service.declare(actor="bench", title="Export", playbook_id="generic-breach", jurisdictions=["fr"])
+    service.declare(
+        actor="bench", title="Export", playbook_id="generic-breach", jurisdictions=["fr"]
+    )
     at = datetime.now(UTC)
     with service.store.transaction():
         for i in range(n):
-            service.store.append_event("INC-1", at=at, actor="bench", kind="note",
-                                       text=f"event {i} with some ordinary text in it")
+            service.store.append_event(
+                "INC-1",
+                at=at,
+                actor="bench",
+                kind="note",
+                text=f"event {i} with some ordinary text in it",
+            )
     out: dict[str, float] = {}
     events = service.store.events("INC-1")
     start = time.perf_counter()
@@ -93,22 +104,35 @@ def main() -> None:
         for r in range(args.rounds):
             runs["raw"].append(raw_inserts(folder / f"raw{r}.db", args.events, durable=True))
             runs["default"].append(
-                raw_inserts(folder / f"raw-default{r}.db", args.events, durable=False))
+                raw_inserts(folder / f"raw-default{r}.db", args.events, durable=False)
+            )
             runs["svc"].append(service_appends(folder, args.events, str(r)))
         raw, raw_default, svc = (statistics.median(runs[k]) for k in ("raw", "default", "svc"))
-        print(f"machine: {platform.machine()} {platform.python_implementation()} "
-              f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}")
-        print(f"timeline appends, one transaction each ({args.events} events, "
-              f"median of {args.rounds} interleaved rounds):")
+        print(
+            f"machine: {platform.machine()} {platform.python_implementation()} "
+            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+        )
+        print(
+            f"timeline appends, one transaction each ({args.events} events, "
+            f"median of {args.rounds} interleaved rounds):"
+        )
         print(f"  raw sqlite3 (WAL, synchronous=FULL): {raw:10.0f} /s   (baseline 1.00)")
-        print(f"  raw sqlite3 (defaults):              {raw_default:10.0f} /s   ({raw_default / raw:.2f}x)")
-        print(f"  service.add_note (chained):          {svc:10.0f} /s   ({svc / raw:.2f}x of baseline)")
+        print(
+            f"  raw sqlite3 (defaults):              {raw_default:10.0f} /s   ({raw_default / raw:.2f}x)"
+        )
+        print(
+            f"  service.add_note (chained):          {svc:10.0f} /s   ({svc / raw:.2f}x of baseline)"
+        )
         times = export_times(folder, args.export_events)
         base = times["baseline_json_dumps"]
-        print(f"export of {args.export_events} events (baseline: json.dumps of the rows, {base:.2f} s):")
+        print(
+            f"export of {args.export_events} events (baseline: json.dumps of the rows, {base:.2f} s):"
+        )
         for fmt in ("json", "csv", "md"):
-            print(f"  {fmt:4s} {times[fmt]:6.2f} s  {times[fmt + '_bytes'] / 1e6:6.1f} MB  "
-                  f"({times[fmt] / base:.1f}x baseline)")
+            print(
+                f"  {fmt:4s} {times[fmt]:6.2f} s  {times[fmt + '_bytes'] / 1e6:6.1f} MB  "
+                f"({times[fmt] / base:.1f}x baseline)"
+            )
 
 
 if __name__ == "__main__":

@@ -288,7 +288,7 @@ class IncidentService:
         return self.declare(
             actor=actor,
             title=title,
-            playbook_id=opts.pop("playbook", None) or "generic-breach",
+            playbook_id=opts.pop("playbook", "") or "generic-breach",
             aware_at=parse_when(aware, now=now, tz=tz) if aware else None,
             detected_at=parse_when(detected, now=now, tz=tz) if detected else None,
             jurisdictions=juris.split(",") if juris else None,

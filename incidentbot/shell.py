@@ -202,7 +202,7 @@ class Shell:
                 return register_markdown(view.rows, lang)
         return str(view)
 
-    def clocks(self, clocks: Iterable[object]) -> str:
+    def clocks(self, clocks: Iterable[deadlines.Clock]) -> str:
         return "\n".join("  " + deadlines.describe(c, self.lang, self.tz) for c in clocks)
 
     def step_line(self, line: StepLine) -> str:

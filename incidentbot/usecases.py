@@ -196,7 +196,7 @@ def override(service: Any, ref: str, options: Mapping[str, str], *, actor: str) 
         service._event(
             incident,
             "decision_override",
-            chosen.override.reason,
+            chosen.override.reason if chosen.override else "",
             actor,
             phase="assess",
             data={

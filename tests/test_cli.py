@@ -39,10 +39,17 @@ VENDOR_BREACH = """\
 """
 
 
-def cli(*args: str, env: dict[str, str], stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "incidentbot.cli", *args],
-        env=env, input=stdin, capture_output=True, text=True, timeout=120, cwd=env["HOME"],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=env["HOME"],
     )
 
 
@@ -103,8 +110,13 @@ def test_a_scripted_vendor_breach_replays_and_exports(tmp_path: Path, env: dict[
 
 
 def test_verify_names_the_tampered_event(env: dict[str, str]) -> None:
-    cli("shell", "--script", "-", env=env,
-        stdin="declare Leak playbook=generic-breach jurisdiction=fr\nnote one\nnote two\n")
+    cli(
+        "shell",
+        "--script",
+        "-",
+        env=env,
+        stdin="declare Leak playbook=generic-breach jurisdiction=fr\nnote one\nnote two\n",
+    )
     conn = sqlite3.connect(env["INCIDENTBOT_DB"])
     conn.execute("DROP TRIGGER timeline_no_update")
     conn.execute("UPDATE timeline SET text = 'nothing to see' WHERE seq = 2")
@@ -196,5 +208,7 @@ def test_every_command_has_help_and_is_in_the_readme(env: dict[str, str]) -> Non
 def test_readme_test_command_is_what_ci_runs() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = next(line for line in ci.splitlines() if "pytest" in line and not line.startswith("#"))
+    command = next(
+        line for line in ci.splitlines() if "pytest" in line and not line.startswith("#")
+    )
     assert command.strip() in readme

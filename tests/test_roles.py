@@ -18,11 +18,14 @@ def guarded(tmp_path, clock):  # type: ignore[no-untyped-def]
         '[roles]\napprove_press = ["comms"]\n',
         encoding="utf-8",
     )
-    settings = config.load({"INCIDENTBOT_DB": str(tmp_path / "bot.db"),
-                            "INCIDENTBOT_CONFIG": str(toml)})
+    settings = config.load(
+        {"INCIDENTBOT_DB": str(tmp_path / "bot.db"), "INCIDENTBOT_CONFIG": str(toml)}
+    )
     service = build_service(settings, clock=clock)
-    service.handle(commands.parse("declare Leak playbook=vendor-breach aware=now jurisdiction=qc"),
-                   actor="lena")
+    service.handle(
+        commands.parse("declare Leak playbook=vendor-breach aware=now jurisdiction=qc"),
+        actor="lena",
+    )
     yield service
     service.store.close()
 
@@ -75,7 +78,9 @@ def test_a_role_given_in_the_incident_counts(guarded) -> None:  # type: ignore[n
 
 
 def test_private_incidents_stay_out_of_other_peoples_list(guarded) -> None:  # type: ignore[no-untyped-def]
-    guarded.handle(commands.parse("declare Insider reads mail playbook=insider-access private=yes"),
-                   actor="lena")
+    guarded.handle(
+        commands.parse("declare Insider reads mail playbook=insider-access private=yes"),
+        actor="lena",
+    )
     assert [i.incident.ref for i in guarded.list_open(actor="max").items] == ["INC-1"]
     assert [i.incident.ref for i in guarded.list_open(actor="lena").items] == ["INC-1", "INC-2"]

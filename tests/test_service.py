@@ -140,8 +140,11 @@ def test_aware_restarts_the_clocks_and_moves_due_times(service, declared, clock)
 
 
 def test_deadlines_show_the_cnil_72_hours_and_the_cai_promptly(service, clock) -> None:  # type: ignore[no-untyped-def]
-    run(service, 'declare Leak playbook=vendor-breach aware="2026-11-21 15:00" jurisdiction=qc,fr',
-        context=None)
+    run(
+        service,
+        'declare Leak playbook=vendor-breach aware="2026-11-21 15:00" jurisdiction=qc,fr',
+        context=None,
+    )
     clocks = {c.jurisdiction: c for c in run(service, "deadlines").clocks}
     assert clocks["fr"].due_at.isoformat() == "2026-11-24T15:00:00+00:00"
     assert clocks["fr"].time_left == timedelta(hours=48)
@@ -149,8 +152,11 @@ def test_deadlines_show_the_cnil_72_hours_and_the_cai_promptly(service, clock) -
 
 
 def test_notified_stops_the_clock_and_keeps_the_reference(service, clock) -> None:  # type: ignore[no-untyped-def]
-    run(service, 'declare Leak playbook=vendor-breach aware="2026-11-21 15:00" jurisdiction=fr',
-        context=None)
+    run(
+        service,
+        'declare Leak playbook=vendor-breach aware="2026-11-21 15:00" jurisdiction=fr',
+        context=None,
+    )
     run(service, "notified fr CNIL-2026-0042")
     fr = next(c for c in run(service, "deadlines").clocks if c.jurisdiction == "fr")
     assert fr.state == "notified"
@@ -187,11 +193,17 @@ def test_user_text_is_stored_verbatim(service, declared) -> None:  # type: ignor
 def test_register_lists_an_incident_assessed_as_document_only(service) -> None:  # type: ignore[no-untyped-def]
     from incidentbot import reports
 
-    run(service, "declare Misaddressed e-mail playbook=generic-breach aware=\"1 hour ago\" "
-        "jurisdiction=fr", context=None)
-    view = run(service, "assess data=contact persons=1 records=1 identifiable=full "
-               "confidentiality=known_recipient integrity=none availability=none malicious=no "
-               "encrypted=no backup=yes vulnerable=no recovered=yes context=normal")
+    run(
+        service,
+        'declare Misaddressed e-mail playbook=generic-breach aware="1 hour ago" jurisdiction=fr',
+        context=None,
+    )
+    view = run(
+        service,
+        "assess data=contact persons=1 records=1 identifiable=full "
+        "confidentiality=known_recipient integrity=none availability=none malicious=no "
+        "encrypted=no backup=yes vulnerable=no recovered=yes context=normal",
+    )
     assert view.decisions[0]["authority"] is False
     rows = reports.register_rows(service)
     assert [r["ref"] for r in rows] == ["INC-1"]

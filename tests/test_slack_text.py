@@ -26,7 +26,9 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.mark.asyncio
-async def test_slack_escaping_is_undone_before_storing_and_redone_when_echoed(slack: Harness) -> None:
+async def test_slack_escaping_is_undone_before_storing_and_redone_when_echoed(
+    slack: Harness,
+) -> None:
     # Slack sends what the user typed, `a < b & c <!channel>`, escaped:
     await slack.command("INC-1 note a &lt; b &amp; c &lt;!channel&gt; &amp;lt;")
     stored = slack.db("SELECT text FROM timeline WHERE kind = 'note'")[0][0]

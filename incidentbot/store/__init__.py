@@ -228,7 +228,7 @@ class Store:
     def insert_incident(self, incident: Incident) -> None:
         self._require_tx()
         num = int(incident.ref.split("-")[1])
-        self.db["incidents"].insert(
+        self.db.table("incidents").insert(
             {
                 "ref": incident.ref,
                 "num": num,
@@ -261,7 +261,7 @@ class Store:
     def save_incident(self, incident: Incident) -> None:
         """Write every column of an existing incident (inside a transaction)."""
         self._require_tx()
-        self.db["incidents"].update(incident.ref, self._incident_columns(incident))
+        self.db.table("incidents").update(incident.ref, self._incident_columns(incident))
 
     def incident(self, ref: str) -> Incident | None:
         rows = list(self.db["incidents"].rows_where("ref = ?", [ref]))
@@ -309,7 +309,7 @@ class Store:
 
     def insert_steps(self, steps: Sequence[Step]) -> None:
         self._require_tx()
-        self.db["steps"].insert_all(
+        self.db.table("steps").insert_all(
             {
                 "incident": s.incident,
                 "step_id": s.id,
@@ -533,11 +533,13 @@ class Store:
             k: (_json(v) if isinstance(v, dict | list | tuple) else v) for k, v in row.items()
         }
         values = {k: (clean(v) if isinstance(v, str) else v) for k, v in values.items()}
-        return int(self.db[table].insert(values).last_pk)
+        pk = self.db.table(table).insert(values).last_pk
+        assert pk is not None
+        return int(pk)
 
     def update_row(self, table: str, pk: Any, changes: Mapping[str, Any]) -> None:
         self._require_tx()
-        self.db[table].update(
+        self.db.table(table).update(
             pk, {k: (_json(v) if isinstance(v, dict | list) else v) for k, v in changes.items()}
         )
 

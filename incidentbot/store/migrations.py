@@ -23,7 +23,7 @@ BEGIN SELECT RAISE(ABORT, 'the timeline is append-only: events cannot be deleted
 
 @migrations(name="m001_initial")
 def m001_initial(db: Database) -> None:
-    db["incidents"].create(
+    db.table("incidents").create(
         {
             "ref": str,
             "num": int,
@@ -50,9 +50,9 @@ def m001_initial(db: Database) -> None:
         not_null={"num", "title", "playbook", "status", "declared_by", "declared_at"},
         defaults={"head_seq": 0, "head_hash": "", "private": 0},
     )
-    db["incidents"].create_index(["num"], unique=True)
-    db["incidents"].create_index(["channel"])
-    db["steps"].create(
+    db.table("incidents").create_index(["num"], unique=True)
+    db.table("incidents").create_index(["channel"])
+    db.table("steps").create(
         {
             "incident": str,
             "step_id": str,
@@ -71,7 +71,7 @@ def m001_initial(db: Database) -> None:
         foreign_keys=[("incident", "incidents", "ref")],
         defaults={"version": 0},
     )
-    db["timeline"].create(
+    db.table("timeline").create(
         {
             "id": int,
             "incident": str,
@@ -89,9 +89,9 @@ def m001_initial(db: Database) -> None:
         pk="id",
         not_null={"incident", "seq", "at", "actor", "kind", "text", "prev_hash", "hash"},
     )
-    db["timeline"].create_index(["incident", "seq"], unique=True)
+    db.table("timeline").create_index(["incident", "seq"], unique=True)
     db.executescript(APPEND_ONLY_TRIGGERS)
-    db["drafts"].create(
+    db.table("drafts").create(
         {
             "id": int,
             "incident": str,
@@ -111,10 +111,10 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["drafts"].create_index(
+    db.table("drafts").create_index(
         ["incident", "kind", "jurisdiction", "language", "variant", "version"], unique=True
     )
-    db["assessments"].create(
+    db.table("assessments").create(
         {
             "id": int,
             "incident": str,
@@ -127,8 +127,8 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["assessments"].create_index(["incident", "version"], unique=True)
-    db["notifications"].create(
+    db.table("assessments").create_index(["incident", "version"], unique=True)
+    db.table("notifications").create(
         {
             "id": int,
             "incident": str,
@@ -143,7 +143,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["reminders"].create(
+    db.table("reminders").create(
         {
             "id": int,
             "incident": str,
@@ -157,8 +157,8 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["reminders"].create_index(["incident", "item", "point"], unique=True)
-    db["outbox"].create(
+    db.table("reminders").create_index(["incident", "item", "point"], unique=True)
+    db.table("outbox").create(
         {
             "id": int,
             "key": str,
@@ -176,7 +176,7 @@ def m001_initial(db: Database) -> None:
         pk="id",
         defaults={"attempts": 0},
     )
-    db["outbox"].create_index(["key"], unique=True)
-    db["outbox"].create_index(["delivered_at", "next_try_at"])
-    db["seen_events"].create({"key": str, "seen_at": str}, pk="key")
-    db["kv"].create({"key": str, "value": str}, pk="key")
+    db.table("outbox").create_index(["key"], unique=True)
+    db.table("outbox").create_index(["delivered_at", "next_try_at"])
+    db.table("seen_events").create({"key": str, "seen_at": str}, pk="key")
+    db.table("kv").create({"key": str, "value": str}, pk="key")
