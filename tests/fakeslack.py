@@ -7,9 +7,9 @@ Kit payloads against Slack's documented limits, and fails on demand with Slack's
 ``{"ok": false, "error": ...}``, HTTP 429 with ``Retry-After``, 500s and held responses.
 
 Which methods exist, and which arguments they require, come from Slack's OpenAPI spec (October
-2020), read at run time from ``shared/slack`` beside the repository or from the file named by
-``INCIDENTBOT_SLACK_SPEC``; without either, a built-in table of the methods the bot uses stands
-in. ``FakeSlack.spec_source`` says which. Methods newer than the spec (the external file upload)
+2020), kept in ``tests/slack_spec/`` with its licence (or the file named by
+``INCIDENTBOT_SLACK_SPEC``); ``FakeSlack(spec="builtin")`` uses a built-in table of the methods the
+bot uses instead. ``FakeSlack.spec_source`` says which. Methods newer than the spec (the external file upload)
 are allowed explicitly.
 
 Where the fake is stricter than Slack, it says so: every interactive element must carry an
@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 SPEC_ENV = "INCIDENTBOT_SLACK_SPEC"
-SHARED_SPEC = Path(__file__).resolve().parents[2] / "shared/slack/slack_web_openapi_v2.json"
+SPEC_FILE = Path(__file__).resolve().parent / "slack_spec" / "slack_web_openapi_v2.json"
 
 BOT_USER, BOT_ID, TEAM_ID = "UBOT", "BBOT", "T1"
 TEAM_URL = "https://t1.slack.com/"
@@ -134,8 +134,8 @@ def load_methods(spec: Literal["auto", "builtin"] | Path) -> tuple[dict[str, Met
         path = spec
     elif spec == "auto":
         env = os.environ.get(SPEC_ENV)
-        if SHARED_SPEC.is_file():
-            path = SHARED_SPEC
+        if SPEC_FILE.is_file():
+            path = SPEC_FILE
         elif env and Path(env).is_file():
             path = Path(env)
     if path is not None:

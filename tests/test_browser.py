@@ -43,6 +43,8 @@ SECRET = b"b" * 32
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.asyncio,
+    # On a developer's machine without the browser these tests skip; in CI (CI=true) a missing
+    # browser is a failure, never a quiet "6 skipped" (tests/conftest.py turns skips into failures).
     pytest.mark.skipif(
         not CHROMIUM.exists(),
         reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from fakeslack import BUILTIN_METHODS, SHARED_SPEC, FakeSlack, load_methods
+from fakeslack import BUILTIN_METHODS, SPEC_FILE, FakeSlack, load_methods
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -102,16 +102,13 @@ async def test_auth_test_names_the_bot(client: AsyncWebClient):
     assert answer["url"].startswith("https://")
 
 
-def test_the_spec_is_read_from_shared_when_present():
-    if not SHARED_SPEC.is_file():
-        pytest.skip("shared/slack is not beside this clone")
-    assert FakeSlack().spec_source == str(SHARED_SPEC)
+def test_the_spec_is_read_from_the_copy_in_tests():
+    assert SPEC_FILE.is_file()
+    assert FakeSlack().spec_source == str(SPEC_FILE)
 
 
 def test_the_builtin_table_agrees_with_the_spec():
-    if not SHARED_SPEC.is_file():
-        pytest.skip("shared/slack is not beside this clone")
-    spec, _ = load_methods(SHARED_SPEC)
+    spec, _ = load_methods(SPEC_FILE)
     for method, (required, errors) in BUILTIN_METHODS.items():
         assert spec[method].required == required, method
         assert set(errors) <= spec[method].errors, method
