@@ -220,7 +220,7 @@ def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
     text = reports.export(
         service, incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
     )
-    _emit(text, output, bom=fmt == "csv")
+    _emit(text, output)
 
 
 @main.command()
@@ -238,7 +238,7 @@ def register(obj: Context, fmt: str, output: Path | None) -> None:
         if fmt == "csv"
         else reports.register_markdown(rows, obj.settings.language)
     )
-    _emit(text, output, bom=fmt == "csv")
+    _emit(text, output)
 
 
 @main.command()
@@ -271,11 +271,12 @@ def backup(obj: Context, path: Path) -> None:
     click.echo(f"Backup written to {dest}.")
 
 
-def _emit(text: str, output: Path | None, *, bom: bool) -> None:
+def _emit(text: str, output: Path | None) -> None:
+    """Write an export as it was rendered (the CSV renderer already starts with its one BOM)."""
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(("\ufeff" if bom else "") + text, encoding="utf-8", newline="")
+    output.write_text(text, encoding="utf-8", newline="")
     click.echo(f"Written to {output}.")
 
 

@@ -240,3 +240,24 @@ if __name__ == "__main__":
     for path in asyncio.run(screenshots(folder)):
         print(path)
     sys.exit(0)
+
+
+async def test_a_phone_reads_the_page_without_scrolling_sideways(live: Live) -> None:
+    """At 390 px (a phone) the page is no wider than the screen: wide tables scroll in their box."""
+    page = await live.page(viewport={"width": 390, "height": 844})
+    await page.goto(live.url())
+    page_width = await page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390
+    # and the whole checklist is still there, readable by scrolling its own box
+    assert await page.locator("section.checklist tbody tr").count() > 5
+
+
+async def test_the_content_is_in_one_main_landmark(live: Live) -> None:
+    """Screen readers jump to <main>: one per page, holding the checklist and the timeline."""
+    page = await live.page()
+    await page.goto(live.url())
+    assert await page.locator("main").count() == 1
+    assert await page.locator("main #timeline").count() == 1
+    assert await page.locator("main section.checklist").count() == 1
+    await page.goto(live.base + "/incidents/INC-1/timeline?token=forged")
+    assert await page.locator("main").count() == 1
