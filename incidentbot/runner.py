@@ -12,13 +12,16 @@ import asyncio
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 T = TypeVar("T")
 
 
 class ServiceRunner:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: IncidentService) -> None:
         self.service = service
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="incidentbot-db")
 

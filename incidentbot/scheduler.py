@@ -34,12 +34,15 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incidentbot import reminders
 from incidentbot.runner import ServiceRunner
+from incidentbot.service import reminders
 from incidentbot.store import Store, outbox
 from incidentbot.store.outbox import OutboxItem
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 log = logging.getLogger(__name__)
 
@@ -130,9 +133,9 @@ class Scheduler:
         """Claim each due reminder and queue its messages (on the worker thread)."""
         service = self.runner.service
         queued = 0
-        for reminder in reminders.due(service, now, config=self.reminder_points):
+        for reminder in service.due_reminders(now, config=self.reminder_points):
             with self.store.transaction():
-                if not reminders.claim(service, reminder, now, config=self.reminder_points):
+                if not service.claim_reminder(reminder, now, config=self.reminder_points):
                     continue
                 self._queue_reminder(service, reminder, now)
             queued += 1
@@ -140,7 +143,9 @@ class Scheduler:
                      reminder.point)  # fmt: skip
         return queued
 
-    def _queue_reminder(self, service: Any, reminder: reminders.Reminder, now: datetime) -> None:
+    def _queue_reminder(
+        self, service: IncidentService, reminder: reminders.Reminder, now: datetime
+    ) -> None:
         incident = service.incident(reminder.incident)
         lang = incident.language if incident.language in _SNOOZE_LABEL else "en"
         value = json.dumps(

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,9 +41,15 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service(settings, clock: Clock) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    from incidentbot.cli import build_service
+def app(settings, clock: Clock) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """The whole bot, built by the composition root, on a fresh database and a manual clock."""
+    from incidentbot.app import build_app
 
-    svc = build_service(settings, clock=clock)
-    yield svc
-    svc.store.close()
+    built = build_app(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def service(app: Any) -> Any:
+    return app.service

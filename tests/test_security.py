@@ -16,13 +16,13 @@ import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import DANA, LEO, TOKEN, Harness, next_id, running, signature, slash_body
 
-from incidentbot import reports
+from incidentbot.service import reports
 from incidentbot.store import Store
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any) -> AsyncIterator[Harness]:
-    async with FakeSlack(timeout_delay=0.01) as fake, running(settings, service, fake) as h:
+async def slack(app: Any) -> AsyncIterator[Harness]:
+    async with FakeSlack(timeout_delay=0.01) as fake, running(app, fake) as h:
         await h.command(
             'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
             f"jurisdiction=fr lead=<@{LEO}|leo>"

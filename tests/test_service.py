@@ -191,7 +191,7 @@ def test_user_text_is_stored_verbatim(service, declared) -> None:  # type: ignor
 
 
 def test_register_lists_an_incident_assessed_as_document_only(service) -> None:  # type: ignore[no-untyped-def]
-    from incidentbot import reports
+    from incidentbot.service import reports
 
     run(
         service,

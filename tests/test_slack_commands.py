@@ -19,8 +19,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
+async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    async with running(app, fake) as harness:
         await harness.command(
             'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
             f"jurisdiction=fr lead=<@{LEO}|leo>"

@@ -19,8 +19,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
+async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    async with running(app, fake) as harness:
         yield harness
 
 
@@ -90,13 +90,15 @@ async def test_declare_end_to_end_creates_channel_invites_pins_one_card(
 
 @pytest.mark.asyncio
 async def test_a_taken_channel_name_gets_a_suffix_and_private_setting_is_honoured(
-    settings: Any, service: Any, fake: FakeSlack
+    app: Any, fake: FakeSlack
 ) -> None:
     from dataclasses import replace
 
     fake.add_channel("inc-2026-11-22-donor-file-exposed-by-our-web-vendor")
     fake.add_channel("inc-2026-11-22-donor-file-exposed-by-our-web-vendor-2")
-    async with running(replace(settings, private_channels=True), service, fake) as slack:
+    async with running(
+        replace(app, settings=replace(app.settings, private_channels=True)), fake
+    ) as slack:
         await declare(slack)
         (channel,) = slack.db("SELECT channel FROM incidents")[0]
     assert fake.channels[channel]["name"].endswith("-vendor-3")

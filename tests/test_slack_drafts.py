@@ -16,7 +16,7 @@ from fakeslack import FakeSlack
 from slackutil import DANA, LEO, SAM, Harness, block_actions, clicked, running
 
 from incidentbot.slack import blocks as bk
-from incidentbot.slack import drafts
+from incidentbot.slack.listeners import drafts
 
 
 @pytest.fixture
@@ -42,8 +42,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
+async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    async with running(app, fake) as harness:
         await harness.command(
             'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
             f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"

@@ -30,8 +30,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
+async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    async with running(app, fake) as harness:
         yield harness
 
 
@@ -84,15 +84,13 @@ async def test_a_429_waits_exactly_retry_after_and_holds_the_card_back(
 
 
 @pytest.mark.asyncio
-async def test_a_restart_loses_nothing(
-    settings: Any, service: Any, fake: FakeSlack, clock: Any
-) -> None:
+async def test_a_restart_loses_nothing(app: Any, service: Any, fake: FakeSlack, clock: Any) -> None:
     fake.fail_next("conversations.create", status=503, error="service_unavailable")
-    async with running(settings, service, fake) as first:
+    async with running(app, fake) as first:
         await first.command(DECLARE)
         assert first.db("SELECT channel FROM incidents") == [(None,)]
     clock.advance(minutes=1)
-    async with running(settings, service, fake) as second:
+    async with running(app, fake) as second:
         await second.bot.settle()
         (channel,) = second.db("SELECT channel FROM incidents")[0]
         assert channel is not None and fake.channels[channel]["pins"]

@@ -13,8 +13,8 @@ from slackutil import Harness, running
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
+async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    async with running(app, fake) as harness:
         await harness.command("declare Leak playbook=generic-breach jurisdiction=fr")
         yield harness
 

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from incidentbot.config import Settings
-from incidentbot.runner import ServiceRunner
 from incidentbot.store import Store
-from incidentbot.web import build_web_app, links, sample
+from incidentbot.web import create_web_app, links, sample
 from incidentbot.web.render import style_hash
 
 pytestmark = pytest.mark.asyncio
@@ -56,27 +56,24 @@ class Site:
 @pytest_asyncio.fixture
 async def site(tmp_path: Path) -> AsyncIterator[Site]:
     clock = sample.ManualClock()
-    service = sample.build_service(tmp_path / "bot.db", clock)
+    built = sample.sample_app(tmp_path / "bot.db", clock)
+    service = built.service
     sample.declare_sample(service)  # INC-1, English
     sample.declare_sample(service, language="fr")  # INC-2, French
     clock.advance(hours=1)
     settings = Settings(db_path=tmp_path / "bot.db", timezone="America/Toronto", public_url=PUBLIC)
-    runner = ServiceRunner(service)
     handled: list[str] = []
 
     async def slack(request: web.Request) -> web.Response:
         handled.append(await request.text())
         return web.json_response({"ok": True})
 
-    app = build_web_app(
-        settings=settings, runner=runner, service=service, slack_handler=slack, secret=SECRET
-    )
+    app = create_web_app(replace(built, settings=settings), slack_handler=slack, secret=SECRET)
     async with TestClient(TestServer(app)) as client:
         s = Site(client, service, settings)
         s.slack_calls = handled  # type: ignore[attr-defined]
         yield s
-    runner.close()
-    service.store.close()
+    built.close()
 
 
 def rows(html: str) -> list[str]:

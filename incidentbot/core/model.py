@@ -43,6 +43,31 @@ class Severity(StrEnum):
     VERY_HIGH = "very_high"
 
 
+class EventKind(StrEnum):
+    """Every kind of timeline event; each has a label ``event.<kind>`` in the catalogue."""
+
+    DECLARED = "declared"
+    AWARE_SET = "aware_set"
+    CHANNEL_SET = "channel_set"
+    STEP_DONE = "step_done"
+    STEP_SKIPPED = "step_skipped"
+    STEP_ASSIGNED = "step_assigned"
+    ROLE_ASSIGNED = "role_assigned"
+    NOTE = "note"
+    SEVERITY_SET = "severity_set"
+    FACT_SET = "fact_set"
+    ASSESSED = "assessed"
+    DECISION_OVERRIDE = "decision_override"
+    NOTIFIED = "notified"
+    DRAFT_CREATED = "draft_created"
+    DRAFT_APPROVED = "draft_approved"
+    REMINDER = "reminder"
+    REMINDER_SNOOZED = "reminder_snoozed"
+    REFUSED = "refused"
+    CLOSED = "closed"
+    TIMELINE_OPENED = "timeline_opened"
+
+
 class Role(StrEnum):
     """Roles of playbooks.md: who owns a step, who may approve or close."""
 

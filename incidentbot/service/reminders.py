@@ -15,13 +15,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from dateutil.parser import isoparse
 
-from incidentbot.core.model import IncidentStatus
+from incidentbot.core.model import EventKind, IncidentStatus
 from incidentbot.core.playbook import parse_duration
 from incidentbot.store import to_text
+
+if TYPE_CHECKING:
+    from incidentbot.service.facade import IncidentService
 
 LATE_AFTER = timedelta(minutes=15)
 """A reminder sent more than this after its point is marked late (the bot was down)."""
@@ -49,7 +52,7 @@ def points(config: Sequence[str]) -> list[tuple[str, timedelta]]:
     return sorted(parsed, key=lambda p: -p[1])
 
 
-def _sent(service: Any, ref: str) -> tuple[set[tuple[str, str]], dict[str, datetime]]:
+def _sent(service: IncidentService, ref: str) -> tuple[set[tuple[str, str]], dict[str, datetime]]:
     rows = service.store.rows("reminders", "incident = ?", [ref])
     sent = {(r["item"], r["point"]) for r in rows if not r["point"].startswith("snooze")}
     snoozed: dict[str, datetime] = {}
@@ -61,7 +64,7 @@ def _sent(service: Any, ref: str) -> tuple[set[tuple[str, str]], dict[str, datet
 
 
 def due(
-    service: Any, now: datetime, *, config: Sequence[str] = ("24h", "6h", "1h", "0h")
+    service: IncidentService, now: datetime, *, config: Sequence[str] = ("24h", "6h", "1h", "0h")
 ) -> list[Reminder]:
     """Reminders whose point has passed and that were never sent (nor snoozed past now)."""
     out: list[Reminder] = []
@@ -137,7 +140,7 @@ def _left(delta: timedelta) -> str:
 
 
 def claim(
-    service: Any,
+    service: IncidentService,
     reminder: Reminder,
     now: datetime,
     *,
@@ -172,9 +175,9 @@ def claim(
                         [reminder.incident, reminder.item, label, to_text(reminder.due_at)],
                     )
         incident = service.incident(reminder.incident)
-        service._event(
+        service.record(
             incident,
-            "reminder",
+            EventKind.REMINDER,
             reminder.text,
             "incidentbot",
             data={
@@ -187,7 +190,7 @@ def claim(
     return True
 
 
-def snooze(service: Any, ref: str, item: str, *, until: datetime, actor: str) -> None:
+def snooze(service: IncidentService, ref: str, item: str, *, until: datetime, actor: str) -> None:
     """Keep ``item`` quiet until ``until``; the timeline records who snoozed it."""
     with service.store.transaction():
         incident = service.incident(ref)
@@ -196,9 +199,9 @@ def snooze(service: Any, ref: str, item: str, *, until: datetime, actor: str) ->
             "VALUES (?, ?, ?, ?, ?)",
             [ref, item, f"snooze:{to_text(until)}", to_text(until), actor],
         )
-        service._event(
+        service.record(
             incident,
-            "reminder_snoozed",
+            EventKind.REMINDER_SNOOZED,
             f"{item} until {until.isoformat()}",
             actor,
             data={"item": item, "until": until.isoformat()},

@@ -13,12 +13,15 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
+
+if TYPE_CHECKING:
+    from incidentbot.service.facade import IncidentService
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -95,7 +98,7 @@ def assessment_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def export_data(service: Any, ref: str) -> dict[str, Any]:
+def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
     incident = service.incident(ref)
     store = service.store
     events = store.events(ref)
@@ -157,7 +160,7 @@ def export_data(service: Any, ref: str) -> dict[str, Any]:
 TIMELINE_HEADER = ("seq", "at_utc", "actor", "kind", "phase", "step", "text", "link", "hash")
 
 
-def export(service: Any, ref: str, fmt: str, *, lang: str, tz: tzinfo) -> str:
+def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinfo) -> str:
     data = export_data(service, ref)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -271,7 +274,7 @@ REGISTER_HEADER = (
 )  # fmt: skip
 
 
-def register_rows(service: Any) -> list[dict[str, Any]]:
+def register_rows(service: IncidentService) -> list[dict[str, Any]]:
     """One row per incident, notified or not (GDPR Art. 33(5); Québec Reg. s. 7; PIPEDA s. 10.3)."""
     rows = []
     for inc in service.store.incidents():
@@ -366,6 +369,6 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def playbook_title(service: Any, incident: Incident, lang: str) -> str:
+def playbook_title(service: IncidentService, incident: Incident, lang: str) -> str:
     pb = service.catalogue.playbooks.get(incident.playbook)
     return pick(pb.title, lang) if pb else incident.playbook

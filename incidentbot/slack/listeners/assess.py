@@ -16,15 +16,19 @@ import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
-from incidentbot import usecases
+from slack_bolt.context.async_context import AsyncBoltContext
+
 from incidentbot.core import severity
 from incidentbot.errors import IncidentbotError
 from incidentbot.slack import blocks as bk
 from incidentbot.slack import modals
 from incidentbot.slack.i18n import t
+from incidentbot.slack.listeners.incoming import Incoming, later, of
 from incidentbot.views import Ack, AssessmentView
 
 if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
     from incidentbot.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
@@ -237,58 +241,54 @@ def notified_modal(*, ref: str, jurisdiction: str, authority: str, lang: str,
 # -- handlers ---------------------------------------------------------------------------------
 
 
-def register(bot: SlackBot) -> None:
-    app = bot.app
+def register(bolt: AsyncApp, bot: SlackBot) -> None:
+    @bolt.view(ASSESS)
+    async def on_assess(ack: AckFn, context: AsyncBoltContext) -> None:
+        req = of(context)
+        meta, options = read_assess(req.view)
+        await submit(bot, ack, req, meta, blocks=severity.KEYS, default="data",
+                     call=lambda: bot.runner.call(bot.service.assess, meta["ref"],
+                                                  options, actor=req.user))  # fmt: skip
 
-    @app.view(ASSESS)
-    async def on_assess(ack: AckFn, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta, options = read_assess(view)
-        user = body["user"]["id"]
-        await submit(bot, ack, body, view, meta, blocks=severity.KEYS, default="data",
-                     call=lambda: bot.runner.call(usecases.assess, bot.service, meta["ref"],
-                                                  options, actor=user))  # fmt: skip
+    @bolt.action("assess.override")
+    async def on_override_button(ack: AckFn, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: override_button(bot, req))
 
-    @app.action("assess.override")
-    async def on_override_button(ack: AckFn, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        bot.spawn(override_button(bot, body, action))
-
-    @app.view(OVERRIDE)
-    async def on_override(ack: AckFn, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta, options, errors = read_override(view)
+    @bolt.view(OVERRIDE)
+    async def on_override(ack: AckFn, context: AsyncBoltContext) -> None:
+        req = of(context)
+        meta, options, errors = read_override(req.view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
-        user = body["user"]["id"]
-        await submit(bot, ack, body, view, meta, blocks=("authority", "persons", "reason"),
+        await submit(bot, ack, req, meta, blocks=("authority", "persons", "reason"),
                      default="reason",
-                     call=lambda: bot.runner.call(usecases.override, bot.service, meta["ref"],
-                                                  options, actor=user))  # fmt: skip
+                     call=lambda: bot.runner.call(bot.service.override, meta["ref"],
+                                                  options, actor=req.user))  # fmt: skip
 
-    @app.action("clock.notified")
-    async def on_notified_button(ack: AckFn, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        bot.spawn(notified_button(bot, body, action))
+    @bolt.action("clock.notified")
+    async def on_notified_button(ack: AckFn, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: notified_button(bot, req))
 
-    @app.view(NOTIFIED)
-    async def on_notified(ack: AckFn, body: dict[str, Any], view: dict[str, Any]) -> None:
-        meta, got = modals.metadata(view), modals.values(view)
+    @bolt.view(NOTIFIED)
+    async def on_notified(ack: AckFn, context: AsyncBoltContext) -> None:
+        req = of(context)
+        meta, got = modals.metadata(req.view), modals.values(req.view)
         reference = (got.get("reference") or "").strip() or None
-        user = body["user"]["id"]
-        await submit(bot, ack, body, view, meta, blocks=("reference",), default="reference",
-                     call=lambda: bot.runner.call(usecases.notified, bot.service, meta["ref"],
+        await submit(bot, ack, req, meta, blocks=("reference",), default="reference",
+                     call=lambda: bot.runner.call(bot.service.notified, meta["ref"],
                                                   meta["jurisdiction"], reference,
-                                                  actor=user))  # fmt: skip
+                                                  actor=req.user))  # fmt: skip
 
 
-async def submit(bot: SlackBot, ack: AckFn, body: dict[str, Any], view: dict[str, Any],
-                 meta: dict[str, Any], *, blocks: Collection[str], default: str,
+async def submit(bot: SlackBot, ack: AckFn, req: Incoming, meta: dict[str, Any], *,
+                 blocks: Collection[str], default: str,
                  call: Callable[[], Awaitable[Any]]) -> None:  # fmt: skip
     """Run ``call`` before the ack when it answers within :data:`SUBMIT_WAIT` (so a refused
     value shows under its field), else ack and post the result when it comes."""
     lang = meta.get("lang") or bot.settings.language
-    user = body["user"]["id"]
-    if await bot.seen(f"view:{view.get('id')}:{body.get('trigger_id')}"):
+    user, view = req.user, req.view
+    if await bot.seen(req.key):
         await ack()
         return
     task = asyncio.ensure_future(call())
@@ -308,7 +308,7 @@ async def submit(bot: SlackBot, ack: AckFn, body: dict[str, Any], view: dict[str
         return
     await ack()
     bot.spawn(post_result(bot, result, lang, user=user, origin=meta.get("channel"),
-                          key=f"view:{view.get('id')}:{body.get('trigger_id')}"))  # fmt: skip
+                          key=req.key))  # fmt: skip
 
 
 async def _finish(bot: SlackBot, task: asyncio.Future[Any], user: str, meta: dict[str, Any],
@@ -339,16 +339,6 @@ async def post_result(bot: SlackBot, view: AssessmentView | Ack, lang: str, *, u
                         blocks=[bk.section(note)], text=note)  # fmt: skip
 
 
-def _where(body: dict[str, Any], key: str) -> dict[str, Any]:
-    return {
-        "key": key,
-        "user": body["user"]["id"],
-        "channel": (body.get("channel") or {}).get("id")
-        or (body.get("container") or {}).get("channel_id"),
-        "response_url": body.get("response_url"),
-    }
-
-
 async def open_assess(bot: SlackBot, trigger: str, ref: str, lang: str,
                       where: dict[str, Any]) -> None:  # fmt: skip
     """``/incident assess`` without options: the modal, filled with the latest inputs."""
@@ -359,15 +349,13 @@ async def open_assess(bot: SlackBot, trigger: str, ref: str, lang: str,
         await bot.reply_error(t("expired_trigger", lang), **where)
 
 
-async def override_button(bot: SlackBot, body: dict[str, Any], action: dict[str, Any]) -> None:
-    trigger = body.get("trigger_id", "")
-    if await bot.seen(f"act:{trigger}"):
-        return
-    where = _where(body, f"act:{trigger}")
-    lang, _ = await bot.person(where["user"])
-    ref, _, jid = str(action.get("value", "")).partition("|")
+async def override_button(bot: SlackBot, req: Incoming) -> None:
+    trigger, where, lang = req.trigger, req.where, req.lang
+    ref, _, jid = str(req.action.get("value", "")).partition("|")
     try:
-        incident = await bot.runner.call(bot.service.incident, ref)
+        incident = await bot.runner.call(
+            bot.service.resolve, ref, actor=req.user, action="override"
+        )
         row = await bot.runner.call(bot.service.latest_assessment, ref)
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
@@ -384,16 +372,14 @@ async def override_button(bot: SlackBot, body: dict[str, Any], action: dict[str,
         await bot.reply_error(t("expired_trigger", lang), **where)
 
 
-async def notified_button(bot: SlackBot, body: dict[str, Any], action: dict[str, Any]) -> None:
-    trigger = body.get("trigger_id", "")
-    if await bot.seen(f"act:{trigger}"):
-        return
-    where = _where(body, f"act:{trigger}")
-    lang, _ = await bot.person(where["user"])
-    ref, _, jid = str(action.get("value", "")).partition("|")
+async def notified_button(bot: SlackBot, req: Incoming) -> None:
+    trigger, where, lang = req.trigger, req.where, req.lang
+    ref, _, jid = str(req.action.get("value", "")).partition("|")
     j = bot.service.catalogue.jurisdictions.get(jid)
     try:
-        incident = await bot.runner.call(bot.service.incident, ref)
+        incident = await bot.runner.call(
+            bot.service.resolve, ref, actor=req.user, action="notified"
+        )
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
         return

@@ -6,7 +6,7 @@ button), and its ``.md`` and ``.docx`` files are uploaded with ``files_upload_v2
 
 The files go straight through the Web API client, after the ack, with a few retries, and not
 through the outbox: the outbox keeps JSON payloads in SQLite, and a Word file does not belong
-there. Nothing is lost if Slack refuses them for good: ``usecases.draft`` stored the draft
+there. Nothing is lost if Slack refuses them for good: ``IncidentService.draft`` stored the draft
 before we got it, the person is told, and ``/incident draft`` again re-renders the same text
 (same hash, so no new version) and sends the files again.
 """
@@ -21,15 +21,19 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
+from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
-from incidentbot import reminders, reports, usecases
 from incidentbot.errors import IncidentbotError, UsageError
+from incidentbot.service import reports
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import t
+from incidentbot.slack.listeners.incoming import Incoming, later
 from incidentbot.views import DraftView
 
 if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncApp
+
     from incidentbot.slack.app import SlackBot
 
 log = logging.getLogger(__name__)
@@ -42,28 +46,14 @@ RETRYABLE = {"ratelimited", "internal_error", "fatal_error", "service_unavailabl
 SNOOZE_MAX_HOURS = 72
 
 
-def register(bot: SlackBot) -> None:
-    app = bot.app
+def register(bolt: AsyncApp, bot: SlackBot) -> None:
+    @bolt.action("draft.approve")
+    async def on_approve(ack: AckFn, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: approve(bot, req))
 
-    @app.action("draft.approve")
-    async def on_approve(ack: AckFn, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        bot.spawn(approve(bot, body, action))
-
-    @app.action("reminder_snooze")
-    async def on_snooze(ack: AckFn, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        bot.spawn(snooze(bot, body, action))
-
-
-def _where(body: dict[str, Any], key: str) -> dict[str, Any]:
-    return {
-        "key": key,
-        "user": body["user"]["id"],
-        "channel": (body.get("channel") or {}).get("id")
-        or (body.get("container") or {}).get("channel_id"),
-        "response_url": body.get("response_url"),
-    }
+    @bolt.action("reminder_snooze")
+    async def on_snooze(ack: AckFn, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: snooze(bot, req))
 
 
 # -- drafts ------------------------------------------------------------------------------------
@@ -112,15 +102,11 @@ async def upload(bot: SlackBot, channel: str, files: Mapping[str, bytes], commen
     return False
 
 
-async def approve(bot: SlackBot, body: dict[str, Any], action: dict[str, Any]) -> None:
-    trigger = body.get("trigger_id") or action.get("action_ts", "")
-    if await bot.seen(f"act:{trigger}"):
-        return
-    where = _where(body, f"act:{trigger}")
-    lang, _ = await bot.person(where["user"])
-    ref, _, name = str(action.get("value", "")).partition("|")
+async def approve(bot: SlackBot, req: Incoming) -> None:
+    where, lang = req.where, req.lang
+    ref, _, name = str(req.action.get("value", "")).partition("|")
     try:
-        ack = await bot.runner.call(usecases.approve, bot.service, ref, name, actor=where["user"])
+        ack = await bot.runner.call(bot.service.approve, ref, name, actor=where["user"])
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
         return
@@ -132,7 +118,7 @@ async def approve(bot: SlackBot, body: dict[str, Any], action: dict[str, Any]) -
 
 async def register_reply(bot: SlackBot, lang: str, where: dict[str, Any]) -> None:
     """A short summary only to the asker, and the CSV in their messages with the bot."""
-    rows = await bot.runner.call(reports.register_rows, bot.service)
+    rows = await bot.runner.call(bot.service.register_rows)
     csv_text = reports.register_csv(rows)
     notified = sum(1 for r in rows if _was_notified(r))
     text = t("register.summary", lang, n=len(rows), notified=notified,
@@ -181,16 +167,12 @@ def parse_snooze(value: str) -> tuple[str, str, int]:
     return ref, item, hours
 
 
-async def snooze(bot: SlackBot, body: dict[str, Any], action: dict[str, Any]) -> None:
-    trigger = body.get("trigger_id") or action.get("action_ts", "")
-    if await bot.seen(f"act:{trigger}"):
-        return
-    where = _where(body, f"act:{trigger}")
-    lang, _ = await bot.person(where["user"])
+async def snooze(bot: SlackBot, req: Incoming) -> None:
+    where, lang = req.where, req.lang
     try:
-        ref, item, hours = parse_snooze(str(action.get("value", "")))
+        ref, item, hours = parse_snooze(str(req.action.get("value", "")))
         until = bot.clock() + timedelta(hours=hours)
-        await bot.runner.call(reminders.snooze, bot.service, ref, item, until=until,
+        await bot.runner.call(bot.service.snooze, ref, item, until=until,
                               actor=where["user"])  # fmt: skip
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
