@@ -4,13 +4,11 @@
 #              -v incidentbot-data:/data incidentbot serve
 #   docker run --rm -it -v incidentbot-data:/data incidentbot shell
 
-# --- build: a wheel with the playbooks and templates inside -------------------------------
+# --- build: a wheel (the playbooks and templates are package data inside it) -------------------------------
 FROM python:3.11.10-slim-bookworm AS build
 WORKDIR /src
-COPY pyproject.toml setup.py README.md ./
+COPY pyproject.toml README.md ./
 COPY incidentbot ./incidentbot
-COPY playbooks ./playbooks
-COPY templates ./templates
 RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 
 # --- run -----------------------------------------------------------------------------------

@@ -50,9 +50,32 @@ class App:
 
     def slack(self) -> SlackBot:
         """The Slack front end: bolt app, listeners, outbox sender and scheduler."""
-        from incidentbot.slack.app import build_bot
+        from incidentbot.scheduler import Scheduler
+        from incidentbot.slack import blocks, listeners
+        from incidentbot.slack.app import SlackBot, bolt_app, web_client
+        from incidentbot.slack.sender import SlackSender
 
-        return build_bot(self)
+        client = self.client or web_client(self.settings)
+        sender = SlackSender(client=client, runner=self.runner, settings=self.settings)
+        scheduler = Scheduler(
+            runner=self.runner,
+            store=self.store,
+            deliver=sender,
+            clock=self.clock,
+            reminder_message=blocks.reminder_message,
+            reminder_points=self.settings.reminder_points,
+        )
+        bot = SlackBot(
+            settings=self.settings,
+            runner=self.runner,
+            service=self.service,
+            client=client,
+            bolt=bolt_app(self.settings, client),
+            sender=sender,
+            scheduler=scheduler,
+        )
+        listeners.register(bot.app, bot)
+        return bot
 
     def web(self, *, slack_handler: SlackHandler | None = None) -> WebApplication:
         """The aiohttp application (timeline pages, exports, health; Slack's endpoint if given)."""

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -68,9 +67,8 @@ class Fatal(Exception):
 
 Deliver = Callable[[OutboxItem], Awaitable[dict[str, Any] | None]]
 
-SNOOZE_HOURS = 6
-SNOOZE_ACTION = "reminder_snooze"
-_SNOOZE_LABEL = {"en": "Snooze 6 h", "fr": "Reporter de 6 h"}
+ReminderMessage = Callable[[reminders.Reminder, str], dict[str, Any]]
+"""A reminder in the reader's language as a chat message (the front end's: Block Kit)."""
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -82,6 +80,7 @@ class Scheduler:
         store: Store,
         deliver: Deliver,
         clock: Callable[[], datetime],
+        reminder_message: ReminderMessage,
         base_delay: float = 2.0,
         max_delay: float = 300.0,
         max_attempts: int = 12,
@@ -93,6 +92,7 @@ class Scheduler:
         self.store = store
         self.deliver = deliver
         self.clock = clock
+        self.reminder_message = reminder_message
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.max_attempts = max_attempts
@@ -147,29 +147,8 @@ class Scheduler:
         self, service: IncidentService, reminder: reminders.Reminder, now: datetime
     ) -> None:
         incident = service.incident(reminder.incident)
-        lang = incident.language if incident.language in _SNOOZE_LABEL else "en"
-        value = json.dumps(
-            {"ref": reminder.incident, "item": reminder.item, "hours": SNOOZE_HOURS},
-            separators=(",", ":"),
-        )
-        text = ":alarm_clock: " + _esc(reminder.text)
-        blocks = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {
-                "type": "actions",
-                "block_id": f"reminder|{reminder.item}"[:255],
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SNOOZE_ACTION,
-                        "text": {"type": "plain_text", "text": _SNOOZE_LABEL[lang]},
-                        "value": value,
-                    }
-                ],
-            },
-        ]
         key = f"reminder:{reminder.incident}:{reminder.item}:{reminder.point}"
-        message = {"blocks": blocks, "text": text}
+        message = self.reminder_message(reminder, incident.language)
         outbox.enqueue(
             self.store,
             key=key,
@@ -306,11 +285,6 @@ class Scheduler:
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._event.wait(), wait)
-
-
-def _esc(text: str) -> str:
-    """Slack's three escapes, so a title such as ``<!channel>`` pings no one."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _who(item: OutboxItem) -> str:

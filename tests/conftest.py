@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakeslack.py, tests/slackutil.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakeslack/, tests/slackutil.py
 
 
 class Clock:
@@ -53,3 +54,35 @@ def app(settings, clock: Clock) -> Iterator[Any]:  # type: ignore[no-untyped-def
 @pytest.fixture
 def service(app: Any) -> Any:
     return app.service
+
+
+# -- Slack: the fake Web API and the bot behind its real HTTP endpoint ------------------------
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[Any]:
+    """The fake Slack Web API (tests/fakeslack/) on a free port."""
+    from fakeslack import FakeSlack
+
+    async with FakeSlack(timeout_delay=0.01) as server:
+        yield server
+
+
+@pytest.fixture
+def declared() -> str | None:
+    """The ``/incident`` text the ``slack`` fixture sends first; a module overrides it (None:
+    nothing declared)."""
+    from slackutil import DECLARE_QC_FR
+
+    return DECLARE_QC_FR
+
+
+@pytest_asyncio.fixture
+async def slack(app: Any, fake: Any, declared: str | None) -> AsyncIterator[Any]:
+    """The whole Slack front end aimed at ``fake``, after declaring ``declared``."""
+    from slackutil import running
+
+    async with running(app, fake) as harness:
+        if declared is not None:
+            await harness.command(declared)
+        yield harness

@@ -281,3 +281,14 @@ async def running(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
         await bot.stop()
         app.service.listeners.remove(bot.changed)
         slack_app.runner.close()
+
+
+DECLARE_QC_FR = (
+    'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
+    f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"
+)
+"""The incident the ``slack`` fixture declares first (tests/conftest.py)."""
+DECLARE_FR = (
+    'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
+    f"jurisdiction=fr lead=<@{LEO}|leo>"
+)

@@ -212,3 +212,25 @@ def test_readme_test_command_is_what_ci_runs() -> None:
         line for line in ci.splitlines() if "pytest" in line and not line.startswith("#")
     )
     assert command.strip() in readme
+
+
+def test_the_bundled_playbooks_and_templates_are_package_data() -> None:
+    """`pip install .` (not editable) ships them: every file matches a package-data glob."""
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["incidentbot"]
+    package = ROOT / "incidentbot"
+    bundled = [
+        p
+        for folder in ("playbooks", "templates")
+        for p in (package / folder).rglob("*")
+        if p.is_file()
+    ]
+    assert len(bundled) > 30
+    for path in bundled:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
+    assert not (ROOT / "setup.py").exists()

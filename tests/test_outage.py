@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import DANA, LEO, Harness, running
 
@@ -21,12 +19,6 @@ DECLARE = (
     f"jurisdiction=fr lead=<@{LEO}|leo>"
 )
 CHANNELS = ("C0PRESS", "C0STAFF", "C0LEGAL")
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
 
 
 def quick(slack: Harness) -> None:

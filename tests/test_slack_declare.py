@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import DANA, GENERAL, LEO, Harness, running, view_submission
 
 
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(app, fake) as harness:
-        yield harness
+@pytest.fixture
+def declared() -> None:
+    return None
 
 
 DECLARE = {

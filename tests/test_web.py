@@ -398,3 +398,12 @@ async def test_opening_a_closed_incident_is_still_recorded(site: Site) -> None:
     status, html, _ = await site.get(site.path("INC-1", actor="auditor"))
     assert status == 200 and "closed" in html
     assert [e.actor for e in site.events(kind="timeline_opened")] == ["auditor"]
+
+
+async def test_every_kind_of_event_is_labelled_in_the_readers_language(site: Site) -> None:
+    site.service.set_fact("INC-1", "cause", "a misconfigured bucket", actor="alice")
+    site.service.set_fact("INC-2", "cause", "un compartiment mal configuré", actor="alice")
+    _, english, _ = await site.get(site.path("INC-1"))
+    _, french, _ = await site.get(site.path("INC-2"))
+    assert "fact recorded" in english and "fact_set" not in rows(english)[-1]
+    assert "fait enregistré" in french

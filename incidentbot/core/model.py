@@ -35,7 +35,7 @@ class IncidentStatus(StrEnum):
 
 
 class Severity(StrEnum):
-    """The ENISA severity bands (severity.md §5), also used for the declared severity."""
+    """The ENISA severity bands (ENISA 2013 methodology for breach severity, section 5), also used for the declared severity."""
 
     LOW = "low"
     MEDIUM = "medium"
@@ -69,7 +69,7 @@ class EventKind(StrEnum):
 
 
 class Role(StrEnum):
-    """Roles of playbooks.md: who owns a step, who may approve or close."""
+    """Roles of the playbooks (README.md, "Playbooks and jurisdictions"): who owns a step, who may approve or close."""
 
     LEAD = "lead"
     IT = "it"

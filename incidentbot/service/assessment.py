@@ -192,7 +192,7 @@ def decisions(svc: IncidentService, ref: str) -> dict[str, StoredDecision] | Non
 
 @dataclass(frozen=True)
 class StoredDecision:
-    """A stored decision (the export's JSON, DESIGN.md) as core.deadlines reads it."""
+    """A stored decision (the export's JSON, README.md "The assessment") as core.deadlines reads it."""
 
     jurisdiction: str
     authority: bool

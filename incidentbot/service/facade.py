@@ -89,10 +89,6 @@ class IncidentService:
         """THE way a front end finds the incident a person acts on (see :mod:`.access`)."""
         return access.resolve(self, ref_or_channel, actor=actor, action=action)
 
-    def incident_for_channel(self, channel: str) -> Incident | None:
-        """The incident whose Slack channel this is, if any."""
-        return self.store.incident_by_channel(channel)
-
     def playbook(self, playbook_id: str) -> Playbook:
         pb = self.catalogue.playbooks.get(playbook_id.lower())
         if pb is None:

@@ -250,9 +250,9 @@ def add_note(
         svc.ensure_open(incident)
         if key is not None:
             exists = svc.store.conn.execute(
-                "SELECT 1 FROM timeline WHERE incident = ? AND kind = 'note' "
+                "SELECT 1 FROM timeline WHERE incident = ? AND kind = ? "
                 "AND json_extract(data, '$.key') = ?",
-                [ref, key],
+                [ref, EventKind.NOTE.value, key],
             ).fetchone()
             if exists:
                 return Ack("note_exists", {"ref": ref}, incident=incident, changed=False)

@@ -1,7 +1,7 @@
 """Exports of one incident (Markdown, CSV, JSON) and the register of all incidents.
 
 The JSON export is the machine-readable record: the incident's facts, steps, the latest
-assessment in DESIGN.md's shape, notifications, drafts and every timeline event with its chain
+assessment in the export's documented shape (README.md), notifications, drafts and every timeline event with its chain
 hashes. CSV opens cleanly in spreadsheet programs: UTF-8 with a BOM, and any cell that starts
 like a formula (``= + - @``, tab, CR) is prefixed with ``'`` so it is shown, never computed.
 """
@@ -82,7 +82,7 @@ def event_json(e: TimelineEvent) -> dict[str, Any]:
 
 
 def assessment_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """A stored assessment in DESIGN.md's shape: inputs, score, band, decisions (+ method)."""
+    """A stored assessment in the export's documented shape (README.md): inputs, score, band, decisions (+ method)."""
     if row is None:
         return None
     result = json.loads(row["result"])

@@ -15,9 +15,6 @@ from typing import Any
 from incidentbot.core.model import EventKind, Incident, TimelineEvent
 from incidentbot.store import Store
 
-BOT = "incidentbot"
-"""The actor of events the bot records on its own (reminders, channel creation)."""
-
 
 def record(
     store: Store,

@@ -13,8 +13,7 @@ after 3 seconds) and ``users.info`` (the reader's language, cached). A modal's s
 the one ack that carries content (field errors): the service is given two seconds to answer
 before the ack, then the work goes on after it.
 
-:func:`build_bot` assembles it from the :class:`~incidentbot.app.App` the composition root
-built. The service tells us about every change through ``service.listeners``; each change queues a
+:meth:`incidentbot.app.App.slack` (the composition root) assembles it. The service tells us about every change through ``service.listeners``; each change queues a
 card update (and a new incident queues its channel first), in the change's own thread.
 """
 
@@ -45,7 +44,6 @@ from incidentbot.store import outbox
 from incidentbot.views import View
 
 if TYPE_CHECKING:
-    from incidentbot.app import App
     from incidentbot.service import IncidentService
 
 log = logging.getLogger(__name__)
@@ -53,33 +51,11 @@ log = logging.getLogger(__name__)
 _BY_USER = re.compile(r"\b(by|par) ([UW][A-Z0-9]{6,})\b")
 
 
-def build_bot(app: App) -> SlackBot:
-    """The Slack front end over ``app`` (called by :meth:`incidentbot.app.App.slack`)."""
-    settings = app.settings
-    client = app.client or AsyncWebClient(
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client for the bot token (its base URL is ``SLACK_API_URL``)."""
+    return AsyncWebClient(
         token=settings.slack_bot_token, base_url=settings.slack_api_base(), timeout=10
     )
-    sender = SlackSender(client=client, runner=app.runner, settings=settings)
-    scheduler = Scheduler(
-        runner=app.runner,
-        store=app.store,
-        deliver=sender,
-        clock=app.clock,
-        reminder_points=settings.reminder_points,
-    )
-    bot = SlackBot(
-        settings=settings,
-        runner=app.runner,
-        service=app.service,
-        client=client,
-        bolt=bolt_app(settings, client),
-        sender=sender,
-        scheduler=scheduler,
-    )
-    from incidentbot.slack import listeners
-
-    listeners.register(bot.app, bot)
-    return bot
 
 
 def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:

@@ -1,6 +1,6 @@
 """The aiohttp application: Slack's endpoint, the health check, the timeline pages, exports.
 
-Routes (DESIGN.md, external contract):
+Routes (README.md, "The timeline page"):
 
 * ``GET /healthz``: ``{"ok": true, "db": "ok"}`` once a cheap query went through the worker.
 * ``POST /slack/events``: handed to ``slack_handler`` when one is given (HTTP mode).

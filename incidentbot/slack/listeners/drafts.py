@@ -1,7 +1,7 @@
 """Drafts, the register and reminder snoozes in Slack.
 
 A draft is posted in the incident's channel through the outbox (its text in code blocks split by
-:func:`incidentbot.drafting.split_for_slack`, then the missing facts, the diff and an Approve
+:func:`incidentbot.slack.blocks.split_for_slack`, then the missing facts, the diff and an Approve
 button), and its ``.md`` and ``.docx`` files are uploaded with ``files_upload_v2``.
 
 The files go straight through the Web API client, after the ack, with a few retries, and not
