@@ -1,9 +1,9 @@
 """One worker thread between the async front ends and the synchronous service.
 
 Slack listeners, the web pages and the scheduler are async; the service and SQLite are not.
-Every call goes through this single thread (CONVENTIONS habit 4, after Datasette's write
-thread), so SQLite sees one writer at a time and never answers "database is locked" to a user,
-and the event loop never blocks on disk.
+Every call goes through this single thread (after Datasette's write thread), so SQLite sees
+one writer at a time and never answers "database is locked" to a user, and the event loop
+never blocks on disk.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The layering of DESIGN.md, checked by reading imports (CONVENTIONS habit 1)."""
+"""The layering of README.md ("Development"), checked by reading the imports and the source."""
 
 from __future__ import annotations
 

@@ -124,3 +124,21 @@ async def test_healthz_answers(slack: Harness) -> None:
     response = await slack.http.get("/healthz")
     assert response.status == 200
     assert (await response.json())["ok"] is True
+
+
+@pytest.mark.asyncio
+async def test_the_answer_slack_gets_means_the_note_is_recorded(slack: Harness) -> None:
+    """The HTTP ack waits for the work its listener started (registered with the request)."""
+    body = slash_body(
+        "note Vendor called back at 16:05",
+        user=DANA,
+        channel=channel(slack),
+        response_url=slack.fake.response_url("R-ack"),
+        trigger="4242.42.ack",
+    )
+    status, _ = await slack.post(body, "application/x-www-form-urlencoded")
+    assert status == 200
+    # no settle(): the note is in the timeline as soon as Slack has its 200
+    assert slack.db("SELECT text FROM timeline WHERE kind = 'note'") == [
+        ("Vendor called back at 16:05",)
+    ]

@@ -1,6 +1,6 @@
 """The Slack front end: one bolt ``AsyncApp`` for both Socket Mode and HTTP mode.
 
-How a request flows (CONVENTIONS habit 5, ack first):
+How a request flows (ack first: Slack retries what is not answered within 3 seconds):
 
 1. bolt verifies the signature (HTTP mode) and calls a listener (:mod:`incidentbot.slack.listeners`);
 2. the listener acks at once, and hands the work to a tracked task;

@@ -1,8 +1,8 @@
 """The work a listener starts after its ack, registered with the request that caused it.
 
 Slack wants an answer within 3 seconds and retries after; the bot answers at once and does the
-work in a task (CONVENTIONS habit 5). So that an ack still means "recorded", the transport opens
-a :meth:`Work.request` around each dispatch: every task started while bolt handles that request
+work in a task. So that an ack still means "recorded", the transport opens a
+:meth:`Work.request` around each dispatch: every task started while bolt handles that request
 is registered with it, and the transport may then wait (a bounded time) for exactly those
 tasks, i.e. for their commit, before it lets the ack go. HTTP mode does this in
 :func:`incidentbot.slack.server.slack_handler`; Socket Mode can wrap its dispatch the same way.
