@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -95,7 +95,7 @@ class Handlers:
             raise links.ForgedLink()
         return token, links.verify(token, ref=ref, secret=self.secret, now=self.now())
 
-    def zone(self, request: web.Request) -> tuple[str, Any]:
+    def zone(self, request: web.Request) -> tuple[str, tzinfo]:
         name = (request.query.get("tz") or self.settings.timezone or "UTC").strip()
         return name, pages.reader_zone(name)
 

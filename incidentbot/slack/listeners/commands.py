@@ -129,7 +129,9 @@ async def declare_submit(bot: SlackBot, ack: Ack, req: Incoming) -> None:
     await ack()
 
 
-async def _finish_declare(bot: SlackBot, call: asyncio.Future[Any], user: str, lang: str) -> None:
+async def _finish_declare(
+    bot: SlackBot, call: asyncio.Future[DeclaredView], user: str, lang: str
+) -> None:
     try:
         await call
     except IncidentbotError as exc:

@@ -16,6 +16,7 @@ from incidentbot.slack import blocks as bk
 from incidentbot.slack import modals
 from incidentbot.slack.i18n import t
 from incidentbot.slack.listeners.incoming import Ack, Incoming, later, of
+from incidentbot.views import View
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
@@ -115,7 +116,7 @@ async def card_button(bot: SlackBot, req: Incoming) -> None:
     try:
         await bot.runner.call(bot.service.resolve, ref, actor=req.user, action=action["action_id"])
         if action["action_id"] == "card.steps":
-            view: Any = await bot.runner.call(bot.service.steps_view, ref)
+            view: View = await bot.runner.call(bot.service.steps_view, ref)
         elif action["action_id"] == "card.deadlines":
             view = await bot.runner.call(bot.service.deadlines, ref)
         else:
