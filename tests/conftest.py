@@ -69,7 +69,7 @@ async def fake() -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-def declared() -> str | None:
+def slack_declares() -> str | None:
     """The ``/incident`` text the ``slack`` fixture sends first; a module overrides it (None:
     nothing declared)."""
     from slackutil import DECLARE_QC_FR
@@ -78,11 +78,11 @@ def declared() -> str | None:
 
 
 @pytest_asyncio.fixture
-async def slack(app: Any, fake: Any, declared: str | None) -> AsyncIterator[Any]:
-    """The whole Slack front end aimed at ``fake``, after declaring ``declared``."""
+async def slack(app: Any, fake: Any, slack_declares: str | None) -> AsyncIterator[Any]:
+    """The whole Slack front end aimed at ``fake``, after sending ``slack_declares``."""
     from slackutil import running
 
     async with running(app, fake) as harness:
-        if declared is not None:
-            await harness.command(declared)
+        if slack_declares is not None:
+            await harness.command(slack_declares)
         yield harness

@@ -18,7 +18,7 @@ from incidentbot.store import Store
 
 
 @pytest.fixture
-def declared() -> str:
+def slack_declares() -> str:
     return DECLARE_FR
 
 

@@ -11,7 +11,7 @@ from slackutil import DANA, DECLARE_FR, GENERAL, LEO, SAM, Harness, message_shor
 
 
 @pytest.fixture
-def declared() -> str:
+def slack_declares() -> str:
     return DECLARE_FR
 
 

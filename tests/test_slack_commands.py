@@ -10,7 +10,7 @@ from slackutil import DANA, DECLARE_FR, GENERAL, LEO, SAM, Harness, signature, s
 
 
 @pytest.fixture
-def declared() -> str:
+def slack_declares() -> str:
     return DECLARE_FR
 
 

@@ -11,7 +11,7 @@ from slackutil import DANA, GENERAL, LEO, Harness, running, view_submission
 
 
 @pytest.fixture
-def declared() -> None:
+def slack_declares() -> None:
     return None
 
 

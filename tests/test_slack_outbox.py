@@ -23,7 +23,7 @@ DECLARE = (
 
 
 @pytest.fixture
-def declared() -> None:
+def slack_declares() -> None:
     return None
 
 

@@ -9,7 +9,7 @@ from slackutil import Harness
 
 
 @pytest.fixture
-def declared() -> str:
+def slack_declares() -> str:
     return "declare Leak playbook=generic-breach jurisdiction=fr"
 
 
