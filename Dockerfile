@@ -21,10 +21,9 @@ WORKDIR /src
 COPY requirements/runtime.txt requirements/build.txt requirements/
 RUN /opt/incidentbot/bin/pip install --require-hashes \
         -r requirements/runtime.txt -r requirements/build.txt
-COPY pyproject.toml setup.py README.md ./
+COPY pyproject.toml README.md ./
+# the playbooks and templates are package data inside incidentbot/
 COPY incidentbot ./incidentbot
-COPY playbooks ./playbooks
-COPY templates ./templates
 # The bot itself (no dependencies to resolve: they are all in the layer above), then the build
 # tools go: nothing but the installed environment reaches the final image.
 RUN /opt/incidentbot/bin/pip install --no-deps --no-build-isolation . \

@@ -30,9 +30,7 @@ from fakeslack import FakeSlack  # noqa: E402
 from slackutil import DANA, LEO, SECRET, TOKEN, signature, slash_body, view_submission  # noqa: E402
 
 from incidentbot import config  # noqa: E402
-from incidentbot.cli import build_service  # noqa: E402
-from incidentbot.runner import ServiceRunner  # noqa: E402
-from incidentbot.slack.app import build_bot  # noqa: E402
+from incidentbot.app import build_app  # noqa: E402
 from incidentbot.slack.server import http_app  # noqa: E402
 
 
@@ -79,10 +77,10 @@ async def main(requests: int) -> None:
             slack_bot_token=TOKEN,
             slack_api_url=f"{fake.url}/api/",
         )
-        runner = ServiceRunner(build_service(settings))
-        bot = build_bot(settings, runner)
+        app = build_app(settings)
+        bot = app.slack()
         await bot.start()
-        real, real_url = await serve(http_app(bot))
+        real, real_url = await serve(http_app(app, bot))
 
         async def bare_handler(_request: web.Request) -> web.Response:
             return web.Response(status=200)
@@ -113,7 +111,7 @@ async def main(requests: int) -> None:
         print(f"one declare (slash command + modal): {sum(calls.values())} Web API calls")
         for method, n in sorted(calls.items()):
             print(f"  {method:28} {n}")
-        channel = runner.service.store.incident("INC-1").channel
+        channel = app.store.incident("INC-1").channel
 
         for concurrency in (50, 200):
             bodies = [
@@ -141,7 +139,7 @@ async def main(requests: int) -> None:
         await real.cleanup()
         await bare.cleanup()
         await bot.stop()
-        runner.close()
+        app.close()
 
 
 if __name__ == "__main__":

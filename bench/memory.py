@@ -29,15 +29,11 @@ if stage in ("libs", "idle", "loaded"):
     import aiohttp, slack_bolt  # noqa: F401
 if stage in ("idle", "loaded"):
     from incidentbot import config
-    from incidentbot.cli import build_service
+    from incidentbot.app import build_app
     settings = config.load({{"INCIDENTBOT_DB": {db!r}}})
-    service = build_service(settings)
-    try:
-        from incidentbot.runner import ServiceRunner
-        from incidentbot.web.app import build_web_app
-        build_web_app(settings=settings, runner=ServiceRunner(service), service=service)
-    except ImportError:
-        pass
+    app = build_app(settings)
+    service = app.service
+    app.web()
 if stage == "loaded":
     for i in range({n}):
         service.declare(actor="bench", title=f"Incident {{i}}", playbook_id="vendor-breach",

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,8 +29,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from jinja2 import Environment
 
 from incidentbot.config import Settings
-from incidentbot.runner import ServiceRunner
-from incidentbot.web import build_web_app, exports, links, pages, sample
+from incidentbot.web import create_web_app, exports, links, pages, sample
 from incidentbot.web.filters import Filters
 from incidentbot.web.render import Pages, print_rule
 
@@ -51,15 +51,16 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
 
 
 def build(db: Path, events: int) -> tuple[Any, str]:
-    service = sample.build_service(db)
-    ref = sample.declare_sample(service)
-    sample.add_events(service, ref, events)
-    return service, ref
+    app = sample.sample_app(db)
+    ref = sample.declare_sample(app.service)
+    sample.add_events(app.service, ref, events)
+    return app, ref
 
 
 async def page_bench(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        service, ref = build(Path(tmp) / "bench.db", events)
+        built, ref = build(Path(tmp) / "bench.db", events)
+        service = built.service
         tz = pages.reader_zone("Europe/Paris")
         filters = Filters()
         views = Pages()
@@ -82,8 +83,7 @@ async def page_bench(events: int, runs: int) -> None:
         t_bare, bare = median_time(lambda: BARE.render(rows=page.rows), runs)
 
         settings = Settings(public_url="http://bench", timezone="Europe/Paris")
-        runner = ServiceRunner(service)
-        app = build_web_app(settings=settings, runner=runner, service=service, secret=SECRET)
+        app = create_web_app(replace(built, settings=settings), secret=SECRET)
         url, _ = links.make_signer(settings, SECRET, service.clock)(ref, "bench")
         parts = urlsplit(url)
         async with TestClient(TestServer(app)) as client:
@@ -94,7 +94,7 @@ async def page_bench(events: int, runs: int) -> None:
                 body = await resp.read()
                 times.append(time.perf_counter() - start)
                 assert resp.status == 200, resp.status
-        runner.close()
+        built.close()
         t_http = statistics.median(times)
         bare_bytes = len(bare.encode())
         print(f"page, {len(page.rows):,} events (median of {runs})")
@@ -108,12 +108,12 @@ async def page_bench(events: int, runs: int) -> None:
             f"  whole HTTP request   {t_http * 1000:8.1f} ms  {len(body):>11,} bytes"
             f"  {t_http / t_bare:.2f}x time  {len(body) / bare_bytes:.2f}x bytes"
         )
-        service.store.close()
 
 
 def export_bench(events: int, runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        service, ref = build(Path(tmp) / "bench.db", events)
+        built, ref = build(Path(tmp) / "bench.db", events)
+        service = built.service
         tz = pages.reader_zone("Europe/Paris")
 
         def bare_csv() -> str:
@@ -150,7 +150,7 @@ def export_bench(events: int, runs: int) -> None:
         print(
             f"  csv, filtered        {t * 1000:8.1f} ms  {len(text.encode()):>12,} bytes  {t / t_bare:.2f}x"
         )
-        service.store.close()
+        built.close()
 
 
 def main(argv: list[str]) -> None:

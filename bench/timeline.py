@@ -25,8 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from incidentbot import config, reports  # noqa: E402
-from incidentbot.cli import build_service  # noqa: E402
+from incidentbot import config  # noqa: E402
+from incidentbot.app import build_app  # noqa: E402
+from incidentbot.service import reports  # noqa: E402
 
 
 def raw_inserts(path: Path, n: int, *, durable: bool) -> float:
@@ -50,7 +51,7 @@ def raw_inserts(path: Path, n: int, *, durable: bool) -> float:
 
 def service_appends(folder: Path, n: int, tag: str = "") -> float:
     settings = config.load({"INCIDENTBOT_DB": str(folder / f"svc{tag}.db")})
-    service = build_service(settings)
+    service = build_app(settings).service
     service.declare(
         actor="bench", title="Bench", playbook_id="generic-breach", jurisdictions=["fr"]
     )
@@ -64,7 +65,7 @@ def service_appends(folder: Path, n: int, tag: str = "") -> float:
 
 def export_times(folder: Path, n: int) -> dict[str, float]:
     settings = config.load({"INCIDENTBOT_DB": str(folder / "export.db")})
-    service = build_service(settings)
+    service = build_app(settings).service
     service.declare(
         actor="bench", title="Export", playbook_id="generic-breach", jurisdictions=["fr"]
     )

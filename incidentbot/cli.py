@@ -1,4 +1,4 @@
-"""The command line, and the composition root: it reads the settings and wires everything.
+"""The command line: it reads the settings and hands them to :func:`incidentbot.app.build_app`.
 
 Every user-facing failure is an :class:`IncidentbotError`: one sentence on stderr and exit 1.
 """
@@ -7,53 +7,26 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from incidentbot import config as config_module
 from incidentbot.errors import IncidentbotError
 
+if TYPE_CHECKING:
+    from incidentbot.app import App
+
 log = logging.getLogger("incidentbot")
 
 
-def now_utc() -> datetime:
-    return datetime.now(UTC)
+def build_app(settings: config_module.Settings) -> App:
+    """The composition root (imported when a command needs it: ``--help`` stays fast)."""
+    from incidentbot.app import build_app as build
 
-
-def build_service(
-    settings: config_module.Settings, *, clock: Callable[[], datetime] = now_utc
-) -> Any:
-    """Open the store, load playbooks and templates, and return the wired service."""
-    from incidentbot import playbooks
-    from incidentbot.service import IncidentService, Policy
-    from incidentbot.store import Store
-
-    catalogue = playbooks.load(list(settings.all_playbook_dirs))
-    store = Store(settings.db_path)
-    service = IncidentService(
-        store=store,
-        catalogue=catalogue,
-        clock=clock,
-        policy=Policy(
-            permissions=settings.permissions,
-            people=settings.people,
-            enforce=settings.enforce_roles,
-            default_language=settings.language,
-            default_timezone=settings.timezone,
-        ),
-    )
-    from incidentbot import usecases
-    from incidentbot.web import links
-
-    usecases.wire(service, settings)
-    service.link_signer = links.make_signer(
-        settings, links.load_secret(store, settings.link_secret), clock
-    )
-    return service
+    return build(settings)
 
 
 class Context:
@@ -125,7 +98,7 @@ def shell(obj: Context, script: Path | None, actor: str | None, drafts_dir: Path
     from incidentbot.shell import Shell
 
     settings = obj.settings
-    service = build_service(settings)
+    service = build_app(settings).service
     who = actor or getpass.getuser() or "operator"
     sh = Shell(
         service,
@@ -214,11 +187,9 @@ def templates_check(obj: Context, directory: Path | None) -> None:
 @click.pass_obj
 def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
     """The timeline and facts of one incident (INCIDENT is INC-n)."""
-    from incidentbot import reports
-
-    service = build_service(obj.settings)
-    text = reports.export(
-        service, incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
+    service = build_app(obj.settings).service
+    text = service.export(
+        incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
     )
     _emit(text, output)
 
@@ -229,10 +200,9 @@ def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
 @click.pass_obj
 def register(obj: Context, fmt: str, output: Path | None) -> None:
     """The register of all incidents that the law asks a campaign to keep."""
-    from incidentbot import reports
+    from incidentbot.service import reports
 
-    service = build_service(obj.settings)
-    rows = reports.register_rows(service)
+    rows = build_app(obj.settings).service.register_rows()
     text = (
         reports.register_csv(rows)
         if fmt == "csv"
@@ -294,13 +264,12 @@ def _log_info() -> None:
 def serve(obj: Context, host: str, port: int) -> None:
     """HTTP mode: Slack posts to /slack/events; GET /healthz answers (needs
     SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)."""
-    from incidentbot.runner import ServiceRunner
     from incidentbot.slack import server
 
     settings = obj.settings
     config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     _log_info()
-    sys.exit(server.serve(settings, ServiceRunner(build_service(settings)), host=host, port=port))
+    sys.exit(server.serve(build_app(settings), host=host, port=port))
 
 
 @main.command()
@@ -310,13 +279,12 @@ def serve(obj: Context, host: str, port: int) -> None:
 def run(obj: Context, host: str, port: int) -> None:
     """Socket Mode, no public URL needed (needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN); also
     serves the web pages."""
-    from incidentbot.runner import ServiceRunner
     from incidentbot.slack import server
 
     settings = obj.settings
     config_module.require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
     _log_info()
-    sys.exit(server.run(settings, ServiceRunner(build_service(settings)), host=host, port=port))
+    sys.exit(server.run(build_app(settings), host=host, port=port))
 
 
 if __name__ == "__main__":  # pragma: no cover

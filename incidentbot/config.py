@@ -37,6 +37,7 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import tomllib
 from collections.abc import Mapping
@@ -49,7 +50,6 @@ from dateutil import tz as dateutil_tz
 from incidentbot.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
     "approve_press": ("comms", "lead"),
@@ -67,11 +67,9 @@ DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
 
 
 def builtin_dir(name: str) -> Path:
-    """``playbooks`` or ``templates``: the source checkout's folder, else the installed copy."""
-    source = REPO_ROOT / name
-    if source.is_dir():
-        return source
-    return Path(__file__).resolve().parent / "_data" / name
+    """``playbooks`` or ``templates``: the folder shipped inside the package (package data,
+    found through :mod:`importlib.resources`, in a checkout and an installed wheel alike)."""
+    return Path(str(importlib.resources.files("incidentbot") / name))
 
 
 @dataclass(frozen=True)

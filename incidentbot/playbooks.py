@@ -13,7 +13,6 @@ adds or changes a playbook or a regulator without touching the bundled ones.
 
 from __future__ import annotations
 
-import importlib.resources
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -192,14 +191,6 @@ class Catalogue:
                 f"{known}.",
             )
         return found
-
-
-def default_dirs() -> list[Path]:
-    """The bundled ``playbooks/`` folder: the repository's, else the installed package's copy."""
-    repo = Path(__file__).resolve().parent.parent / "playbooks"
-    if repo.is_dir():
-        return [repo]
-    return [Path(str(importlib.resources.files("incidentbot") / "_data" / "playbooks"))]
 
 
 def _read(dirs: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:

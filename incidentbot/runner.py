@@ -1,9 +1,9 @@
 """One worker thread between the async front ends and the synchronous service.
 
 Slack listeners, the web pages and the scheduler are async; the service and SQLite are not.
-Every call goes through this single thread (CONVENTIONS habit 4, after Datasette's write
-thread), so SQLite sees one writer at a time and never answers "database is locked" to a user,
-and the event loop never blocks on disk.
+Every call goes through this single thread (after Datasette's write thread), so SQLite sees
+one writer at a time and never answers "database is locked" to a user, and the event loop
+never blocks on disk.
 """
 
 from __future__ import annotations
@@ -12,13 +12,16 @@ import asyncio
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 T = TypeVar("T")
 
 
 class ServiceRunner:
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: IncidentService) -> None:
         self.service = service
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="incidentbot-db")
 

@@ -29,17 +29,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incidentbot import reminders
 from incidentbot.runner import ServiceRunner
+from incidentbot.service import reminders
 from incidentbot.store import Store, outbox
 from incidentbot.store.outbox import OutboxItem
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +67,8 @@ class Fatal(Exception):
 
 Deliver = Callable[[OutboxItem], Awaitable[dict[str, Any] | None]]
 
-SNOOZE_HOURS = 6
-SNOOZE_ACTION = "reminder_snooze"
-_SNOOZE_LABEL = {"en": "Snooze 6 h", "fr": "Reporter de 6 h"}
+ReminderMessage = Callable[[reminders.Reminder, str], dict[str, Any]]
+"""A reminder in the reader's language as a chat message (the front end's: Block Kit)."""
 _SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
@@ -79,6 +80,7 @@ class Scheduler:
         store: Store,
         deliver: Deliver,
         clock: Callable[[], datetime],
+        reminder_message: ReminderMessage,
         base_delay: float = 2.0,
         max_delay: float = 300.0,
         max_attempts: int = 12,
@@ -90,6 +92,7 @@ class Scheduler:
         self.store = store
         self.deliver = deliver
         self.clock = clock
+        self.reminder_message = reminder_message
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.max_attempts = max_attempts
@@ -130,9 +133,9 @@ class Scheduler:
         """Claim each due reminder and queue its messages (on the worker thread)."""
         service = self.runner.service
         queued = 0
-        for reminder in reminders.due(service, now, config=self.reminder_points):
+        for reminder in service.due_reminders(now, config=self.reminder_points):
             with self.store.transaction():
-                if not reminders.claim(service, reminder, now, config=self.reminder_points):
+                if not service.claim_reminder(reminder, now, config=self.reminder_points):
                     continue
                 self._queue_reminder(service, reminder, now)
             queued += 1
@@ -140,31 +143,12 @@ class Scheduler:
                      reminder.point)  # fmt: skip
         return queued
 
-    def _queue_reminder(self, service: Any, reminder: reminders.Reminder, now: datetime) -> None:
+    def _queue_reminder(
+        self, service: IncidentService, reminder: reminders.Reminder, now: datetime
+    ) -> None:
         incident = service.incident(reminder.incident)
-        lang = incident.language if incident.language in _SNOOZE_LABEL else "en"
-        value = json.dumps(
-            {"ref": reminder.incident, "item": reminder.item, "hours": SNOOZE_HOURS},
-            separators=(",", ":"),
-        )
-        text = ":alarm_clock: " + _esc(reminder.text)
-        blocks = [
-            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-            {
-                "type": "actions",
-                "block_id": f"reminder|{reminder.item}"[:255],
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SNOOZE_ACTION,
-                        "text": {"type": "plain_text", "text": _SNOOZE_LABEL[lang]},
-                        "value": value,
-                    }
-                ],
-            },
-        ]
         key = f"reminder:{reminder.incident}:{reminder.item}:{reminder.point}"
-        message = {"blocks": blocks, "text": text}
+        message = self.reminder_message(reminder, incident.language)
         outbox.enqueue(
             self.store,
             key=key,
@@ -301,11 +285,6 @@ class Scheduler:
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._event.wait(), wait)
-
-
-def _esc(text: str) -> str:
-    """Slack's three escapes, so a title such as ``<!channel>`` pings no one."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _who(item: OutboxItem) -> str:

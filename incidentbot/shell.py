@@ -77,7 +77,8 @@ class Shell:
         try:
             command = cmd.parse(text)
             if command.ref:
-                self.service.incident(command.ref)  # a named incident must exist
+                # a named incident must exist (and be one this person may act on)
+                self.service.resolve(command.ref, actor=self.actor, action="switch")
                 self.current = command.ref
             view = self.service.handle(command, actor=self.actor, context=self.current)
             if isinstance(view, NeedsModal):
@@ -197,7 +198,7 @@ class Shell:
             case DraftView():
                 return self.draft(view)
             case RegisterView():
-                from incidentbot.reports import register_markdown
+                from incidentbot.service.reports import register_markdown
 
                 return register_markdown(view.rows, lang)
         return str(view)

@@ -6,12 +6,17 @@ wording lives in :mod:`incidentbot.i18n` and in the front ends' renderers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from incidentbot.core.deadlines import Clock
 from incidentbot.core.model import Draft, Incident, Phase, Step, TimelineEvent
+from incidentbot.core.severity import Assessment
+
+if TYPE_CHECKING:
+    from incidentbot.drafting import MissingFact
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,8 @@ class Card:
     playbook_title: Mapping[str, str]
     progress: tuple[PhaseProgress, ...]
     open_steps: tuple[StepLine, ...]
-    clocks: tuple[Any, ...]  # core.deadlines.Clock
-    next_clock: Any | None
+    clocks: tuple[Clock, ...]
+    next_clock: Clock | None
     assessment: Mapping[str, Any] | None = None
     now: datetime | None = None
 
@@ -63,7 +68,7 @@ class StepsView:
 @dataclass(frozen=True)
 class DeadlinesView:
     incident: Incident
-    clocks: tuple[Any, ...]
+    clocks: tuple[Clock, ...]
     now: datetime
 
 
@@ -79,7 +84,7 @@ class TimelineView:
 @dataclass(frozen=True)
 class ListItem:
     incident: Incident
-    next_clock: Any | None
+    next_clock: Clock | None
     open_steps: int
 
 
@@ -105,8 +110,8 @@ class DeclaredView:
 class AssessmentView:
     incident: Incident
     version: int
-    assessment: Any  # core.severity.Assessment
-    decisions: tuple[Mapping[str, Any], ...]  # DESIGN JSON shape (rule in English)
+    assessment: Assessment
+    decisions: tuple[Mapping[str, Any], ...]  # the export's JSON shape (rule in English)
     previous_band: str | None = None
     rules: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # jurisdiction -> en/fr
 
@@ -123,7 +128,7 @@ class AssessmentView:
 class DraftView:
     incident: Incident
     draft: Draft
-    missing: tuple[Any, ...]  # drafting.MissingFact
+    missing: tuple[MissingFact, ...]
     diff: str | None = None
     previous_version: int | None = None
     files: Mapping[str, bytes] = field(default_factory=dict)  # filename -> content
@@ -144,7 +149,6 @@ class NeedsModal:
     """The front end should open a modal (Slack) or ask for the options (shell)."""
 
     kind: str  # "declare" or "assess"
-    prefill: Mapping[str, Any] = field(default_factory=dict)
     incident: Incident | None = None
 
 
@@ -163,5 +167,3 @@ View = (
     | ClosedView
     | NeedsModal
 )
-
-Views = Sequence[View]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import pytest_asyncio
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakeslack.py, tests/slackutil.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakeslack/, tests/slackutil.py
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -64,9 +66,47 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def service(settings, clock: Clock) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    from incidentbot.cli import build_service
+def app(settings, clock: Clock) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """The whole bot, built by the composition root, on a fresh database and a manual clock."""
+    from incidentbot.app import build_app
 
-    svc = build_service(settings, clock=clock)
-    yield svc
-    svc.store.close()
+    built = build_app(settings, clock=clock)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def service(app: Any) -> Any:
+    return app.service
+
+
+# -- Slack: the fake Web API and the bot behind its real HTTP endpoint ------------------------
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[Any]:
+    """The fake Slack Web API (tests/fakeslack/) on a free port."""
+    from fakeslack import FakeSlack
+
+    async with FakeSlack(timeout_delay=0.01) as server:
+        yield server
+
+
+@pytest.fixture
+def slack_declares() -> str | None:
+    """The ``/incident`` text the ``slack`` fixture sends first; a module overrides it (None:
+    nothing declared)."""
+    from slackutil import DECLARE_QC_FR
+
+    return DECLARE_QC_FR
+
+
+@pytest_asyncio.fixture
+async def slack(app: Any, fake: Any, slack_declares: str | None) -> AsyncIterator[Any]:
+    """The whole Slack front end aimed at ``fake``, after sending ``slack_declares``."""
+    from slackutil import running
+
+    async with running(app, fake) as harness:
+        if slack_declares is not None:
+            await harness.command(slack_declares)
+        yield harness

@@ -256,28 +256,39 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    """The whole Slack front end in this event loop, aimed at ``fake``."""
+async def running(app: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
+    """The whole Slack front end of ``app`` in this event loop, aimed at ``fake``: its own
+    worker thread and Slack settings, the same service and database."""
     from incidentbot.runner import ServiceRunner
-    from incidentbot.slack.app import build_bot
     from incidentbot.slack.server import http_app
 
     settings = replace(
-        settings,
+        app.settings,
         slack_signing_secret=SECRET,
         slack_bot_token=TOKEN,
         slack_api_url=f"{fake.url}/api/",
     )
-    runner = ServiceRunner(service)
-    bot = build_bot(settings, runner)
+    slack_app = replace(app, settings=settings, runner=ServiceRunner(app.service))
+    bot = slack_app.slack()
     for user, locale in ((DANA, "en-US"), (LEO, "fr-CA"), (SAM, "en-GB")):
         fake.users.setdefault(user, {"name": user.lower(), "locale": locale, "tz": "UTC"})
-    http = TestClient(TestServer(http_app(bot)))
+    http = TestClient(TestServer(http_app(slack_app, bot)))
     await http.start_server()
     try:
-        yield Harness(fake=fake, bot=bot, http=http, service=service)
+        yield Harness(fake=fake, bot=bot, http=http, service=app.service)
     finally:
         await http.close()
         await bot.stop()
-        service.listeners.remove(bot.changed)
-        runner.close()
+        app.service.listeners.remove(bot.changed)
+        slack_app.runner.close()
+
+
+DECLARE_QC_FR = (
+    'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
+    f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"
+)
+"""The incident the ``slack`` fixture declares first (tests/conftest.py)."""
+DECLARE_FR = (
+    'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
+    f"jurisdiction=fr lead=<@{LEO}|leo>"
+)

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from aiohttp.test_utils import TestServer
 
 from incidentbot.config import Settings
 from incidentbot.runner import ServiceRunner
-from incidentbot.web import build_web_app, links, sample
+from incidentbot.web import create_web_app, links, sample
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -75,21 +76,16 @@ class Live:
 
 async def serve(db: Path, *, events: int = 0) -> tuple[TestServer, ServiceRunner, Any]:
     clock = sample.ManualClock()
-    service = sample.build_service(db, clock)
+    app = sample.sample_app(db, clock)
+    service = app.service
     ref = sample.declare_sample(service)
     if events:
         sample.add_events(service, ref, events)
     clock.advance(hours=2)
-    runner = ServiceRunner(service)
-    app = build_web_app(
-        settings=Settings(timezone="America/Toronto"),
-        runner=runner,
-        service=service,
-        secret=SECRET,
-    )
-    server = TestServer(app, host="127.0.0.1")
+    page_app = replace(app, settings=replace(app.settings, timezone="America/Toronto"))
+    server = TestServer(create_web_app(page_app, secret=SECRET), host="127.0.0.1")
     await server.start_server()
-    return server, runner, service
+    return server, app.runner, service
 
 
 @pytest_asyncio.fixture

@@ -211,3 +211,25 @@ def test_every_command_has_help_and_is_in_the_readme(env: dict[str, str]) -> Non
         result = cli(*name.split()[1:], "--help", env=env)
         assert result.returncode == 0 and "Usage:" in result.stdout, name
         assert name in readme, f"{name} is not documented in README.md"
+
+
+def test_the_bundled_playbooks_and_templates_are_package_data() -> None:
+    """`pip install .` (not editable) ships them: every file matches a package-data glob."""
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["incidentbot"]
+    package = ROOT / "incidentbot"
+    bundled = [
+        p
+        for folder in ("playbooks", "templates")
+        for p in (package / folder).rglob("*")
+        if p.is_file()
+    ]
+    assert len(bundled) > 30
+    for path in bundled:
+        relative = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
+    assert not (ROOT / "setup.py").exists()

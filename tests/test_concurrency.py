@@ -17,8 +17,8 @@ USERS = [f"U0VOL{n:04d}" for n in range(30)]
 
 
 @pytest_asyncio.fixture
-async def slack(settings: Any, service: Any) -> AsyncIterator[Harness]:
-    async with FakeSlack(timeout_delay=0.01) as fake, running(settings, service, fake) as h:
+async def slack(app: Any) -> AsyncIterator[Harness]:
+    async with FakeSlack(timeout_delay=0.01) as fake, running(app, fake) as h:
         for user in USERS:
             fake.users[user] = {"name": user.lower(), "locale": "en-US", "tz": "UTC"}
         await h.command(

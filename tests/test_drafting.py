@@ -29,8 +29,9 @@ from incidentbot.core.model import (
     TimelineEvent,
 )
 from incidentbot.errors import ConfigError, UsageError
+from incidentbot.slack import blocks as bk
 
-BUILTIN = Path(__file__).resolve().parent.parent / "templates"
+BUILTIN = Path(__file__).resolve().parent.parent / "incidentbot" / "templates"
 MONTREAL = ZoneInfo("America/Montreal")
 AWARE = datetime(2026, 11, 25, 19, 0, tzinfo=UTC)  # 14:00 in Montréal
 NOW = AWARE + timedelta(hours=30)
@@ -695,7 +696,7 @@ def test_strip_guidance_removes_only_notes_to_the_author(drafter):
 @settings(deadline=None)
 @given(st.text(alphabet=st.sampled_from("ab \n\t-é"), max_size=400), st.integers(1, 60))
 def test_split_for_slack_keeps_every_chunk_under_the_limit(text, limit):
-    chunks = drafting.split_for_slack(text, limit)
+    chunks = bk.split_for_slack(text, limit)
     assert "".join(chunks) == text
     assert all(0 < len(chunk) <= limit for chunk in chunks)
     position = 0
@@ -709,7 +710,7 @@ def test_split_for_slack_keeps_every_chunk_under_the_limit(text, limit):
 
 def test_split_for_slack_prefers_paragraph_boundaries():
     text = "a" * 50 + "\n\n" + "b b b " * 10 + "\n\n" + "c" * 30
-    chunks = drafting.split_for_slack(text, 70)
+    chunks = bk.split_for_slack(text, 70)
     assert chunks[0] == "a" * 50 + "\n\n"
     assert all(len(chunk) <= 70 for chunk in chunks)
 

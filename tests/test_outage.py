@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import DANA, LEO, Harness, running
 
@@ -21,12 +19,6 @@ DECLARE = (
     f"jurisdiction=fr lead=<@{LEO}|leo>"
 )
 CHANNELS = ("C0PRESS", "C0STAFF", "C0LEGAL")
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
 
 
 def quick(slack: Harness) -> None:
@@ -54,10 +46,10 @@ async def announce(slack: Harness, channel: str, n: int) -> None:
 
 @pytest.mark.asyncio
 async def test_thirty_percent_failures_lose_nothing_and_a_restart_resumes(
-    settings: Any, service: Any, fake: FakeSlack, clock: Any, caplog: Any
+    app: Any, service: Any, fake: FakeSlack, clock: Any, caplog: Any
 ) -> None:
     caplog.set_level(logging.INFO, logger="incidentbot.scheduler")
-    async with running(settings, service, fake) as first:
+    async with running(app, fake) as first:
         quick(first)
         await first.command(DECLARE)
         inc_channel = first.db("SELECT channel FROM incidents")[0][0]
@@ -84,7 +76,7 @@ async def test_thirty_percent_failures_lose_nothing_and_a_restart_resumes(
 
     fake.set_failure_rate(0)
     clock.advance(minutes=1)
-    async with running(settings, service, fake) as second:
+    async with running(app, fake) as second:
         quick(second)
         await drain(second, clock)
     rows = outbox.rows(service.store)
@@ -100,16 +92,16 @@ async def test_thirty_percent_failures_lose_nothing_and_a_restart_resumes(
 
 @pytest.mark.asyncio
 async def test_reminders_due_while_down_are_posted_once_on_start_with_a_snooze_button(
-    settings: Any, service: Any, fake: FakeSlack, clock: Any
+    app: Any, service: Any, fake: FakeSlack, clock: Any
 ) -> None:
-    async with running(settings, service, fake) as first:
+    async with running(app, fake) as first:
         await first.command(
             f"declare Leak playbook=generic-breach aware=now jurisdiction=fr lead=<@{LEO}|leo>"
         )
         channel = first.db("SELECT channel FROM incidents")[0][0]
     before = len(fake.messages[channel])
     clock.advance(hours=71, minutes=30)  # down through the CNIL's 24 h, 6 h and 1 h points
-    async with running(settings, service, fake) as second:
+    async with running(app, fake) as second:
         await second.bot.settle()
         cnil = [m for m in fake.messages[channel][before:] if "CNIL deadline" in m["text"]]
         assert len(cnil) == 1

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from incidentbot.config import builtin_dir
 from incidentbot.core.model import PHASES, Phase, Role
 from incidentbot.core.playbook import (
     PLAYBOOK_KEYS,
@@ -23,13 +24,12 @@ from incidentbot.errors import ConfigError, NotFound
 from incidentbot.playbooks import (
     Catalogue,
     check,
-    default_dirs,
     load,
     parse_yaml,
     read_yaml,
 )
 
-PLAYBOOK_DIR = Path(__file__).resolve().parent.parent / "playbooks"
+PLAYBOOK_DIR = Path(__file__).resolve().parent.parent / "incidentbot" / "playbooks"
 PLAYBOOK_FILES = sorted(p for p in PLAYBOOK_DIR.glob("*.yaml") if p.name != "jurisdictions.yaml")
 EXPECTED_IDS = {
     "vendor-breach",
@@ -49,7 +49,11 @@ def catalogue() -> Catalogue:
 # --- the bundled playbooks -----------------------------------------------------------------
 
 
-def test_default_dirs_is_the_repository_folder_with_all_six_playbooks() -> None:
+def default_dirs() -> list[Path]:
+    return [builtin_dir("playbooks")]
+
+
+def test_the_bundled_folder_is_the_packages_own_with_all_six_playbooks() -> None:
     assert default_dirs() == [PLAYBOOK_DIR]
     assert {p.stem for p in PLAYBOOK_FILES} == EXPECTED_IDS
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from incidentbot import reminders
 from incidentbot.core import commands
+from incidentbot.service import reminders
 
 
 def run(service, text: str, context: str | None = "INC-1"):  # type: ignore[no-untyped-def]

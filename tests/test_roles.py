@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidentbot import config
-from incidentbot.cli import build_service
+from incidentbot.app import build_app
 from incidentbot.core import commands
 from incidentbot.errors import Refused
 
@@ -21,13 +21,14 @@ def guarded(tmp_path, clock):  # type: ignore[no-untyped-def]
     settings = config.load(
         {"INCIDENTBOT_DB": str(tmp_path / "bot.db"), "INCIDENTBOT_CONFIG": str(toml)}
     )
-    service = build_service(settings, clock=clock)
+    app = build_app(settings, clock=clock)
+    service = app.service
     service.handle(
         commands.parse("declare Leak playbook=vendor-breach aware=now jurisdiction=qc"),
         actor="lena",
     )
     yield service
-    service.store.close()
+    app.close()
 
 
 def run(service, text: str, actor: str):  # type: ignore[no-untyped-def]

@@ -7,27 +7,19 @@ import logging
 import os
 import stat
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from fakeslack import FakeSlack
-from slackutil import DANA, LEO, TOKEN, Harness, next_id, running, signature, slash_body
+from slackutil import DANA, DECLARE_FR, TOKEN, Harness, next_id, signature, slash_body
 
-from incidentbot import reports
+from incidentbot.service import reports
 from incidentbot.store import Store
 
 
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any) -> AsyncIterator[Harness]:
-    async with FakeSlack(timeout_delay=0.01) as fake, running(settings, service, fake) as h:
-        await h.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=fr lead=<@{LEO}|leo>"
-        )
-        yield h
+@pytest.fixture
+def slack_declares() -> str:
+    return DECLARE_FR
 
 
 def body(slack: Harness, text: str) -> str:

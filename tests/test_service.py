@@ -191,7 +191,7 @@ def test_user_text_is_stored_verbatim(service, declared) -> None:  # type: ignor
 
 
 def test_register_lists_an_incident_assessed_as_document_only(service) -> None:  # type: ignore[no-untyped-def]
-    from incidentbot import reports
+    from incidentbot.service import reports
 
     run(
         service,
@@ -209,3 +209,21 @@ def test_register_lists_an_incident_assessed_as_document_only(service) -> None: 
     assert [r["ref"] for r in rows] == ["INC-1"]
     assert "document only" in rows[0]["decisions"]
     assert rows[0]["keep_until"] == "2031-11-22"
+
+
+def test_an_incident_is_found_by_its_reference_or_by_its_channel(service, declared) -> None:  # type: ignore[no-untyped-def]
+    service.set_channel("INC-1", "C0INC1")
+    assert service.resolve("inc-1", actor="alice", action="status").ref == "INC-1"
+    assert service.resolve("C0INC1", actor="alice", action="status").ref == "INC-1"
+    # typed in the incident's channel, a command needs no reference
+    assert run(service, "note Vendor called back", context="C0INC1").key == "note_added"
+
+
+def test_outside_an_incident_a_command_asks_which_incident(service, declared) -> None:  # type: ignore[no-untyped-def]
+    for where in (None, "C0GENERAL"):
+        with pytest.raises(UsageError) as caught:
+            service.resolve(where, actor="alice", action="status")
+        assert "Which incident?" in caught.value.message
+    with pytest.raises(NotFound) as missing:
+        service.resolve("INC-9", actor="alice", action="status")
+    assert "No incident INC-9" in missing.value.message

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness, message_shortcut, running
+from slackutil import DANA, DECLARE_FR, GENERAL, LEO, SAM, Harness, message_shortcut
 
 
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=fr lead=<@{LEO}|leo>"
-        )
-        yield harness
+@pytest.fixture
+def slack_declares() -> str:
+    return DECLARE_FR
 
 
 def said(fake: FakeSlack, channel: str, user: str, text: str) -> dict[str, Any]:

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness, running, signature, slash_body
+from slackutil import DANA, DECLARE_FR, GENERAL, LEO, SAM, Harness, signature, slash_body
 
 
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=fr lead=<@{LEO}|leo>"
-        )
-        yield harness
+@pytest.fixture
+def slack_declares() -> str:
+    return DECLARE_FR
 
 
 def channel(slack: Harness) -> str:
@@ -138,3 +124,21 @@ async def test_healthz_answers(slack: Harness) -> None:
     response = await slack.http.get("/healthz")
     assert response.status == 200
     assert (await response.json())["ok"] is True
+
+
+@pytest.mark.asyncio
+async def test_the_answer_slack_gets_means_the_note_is_recorded(slack: Harness) -> None:
+    """The HTTP ack waits for the work its listener started (registered with the request)."""
+    body = slash_body(
+        "note Vendor called back at 16:05",
+        user=DANA,
+        channel=channel(slack),
+        response_url=slack.fake.response_url("R-ack"),
+        trigger="4242.42.ack",
+    )
+    status, _ = await slack.post(body, "application/x-www-form-urlencoded")
+    assert status == 200
+    # no settle(): the note is in the timeline as soon as Slack has its 200
+    assert slack.db("SELECT text FROM timeline WHERE kind = 'note'") == [
+        ("Vendor called back at 16:05",)
+    ]

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import DANA, GENERAL, LEO, Harness, running, view_submission
 
 
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        yield harness
+@pytest.fixture
+def slack_declares() -> None:
+    return None
 
 
 DECLARE = {
@@ -90,13 +81,15 @@ async def test_declare_end_to_end_creates_channel_invites_pins_one_card(
 
 @pytest.mark.asyncio
 async def test_a_taken_channel_name_gets_a_suffix_and_private_setting_is_honoured(
-    settings: Any, service: Any, fake: FakeSlack
+    app: Any, fake: FakeSlack
 ) -> None:
     from dataclasses import replace
 
     fake.add_channel("inc-2026-11-22-donor-file-exposed-by-our-web-vendor")
     fake.add_channel("inc-2026-11-22-donor-file-exposed-by-our-web-vendor-2")
-    async with running(replace(settings, private_channels=True), service, fake) as slack:
+    async with running(
+        replace(app, settings=replace(app.settings, private_channels=True)), fake
+    ) as slack:
         await declare(slack)
         (channel,) = slack.db("SELECT channel FROM incidents")[0]
     assert fake.channels[channel]["name"].endswith("-vendor-3")

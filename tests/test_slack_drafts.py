@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import docx
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
-from slackutil import DANA, LEO, SAM, Harness, block_actions, clicked, running
+from slackutil import DANA, LEO, SAM, Harness, block_actions, clicked
 
 from incidentbot.slack import blocks as bk
-from incidentbot.slack import drafts
+from incidentbot.slack.listeners import drafts
 
 
 @pytest.fixture
@@ -33,22 +31,6 @@ def settings(tmp_path: Path):  # type: ignore[no-untyped-def]
             "INCIDENTBOT_CONFIG": str(toml),
         }
     )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"
-        )
-        yield harness
 
 
 def channel(slack: Harness) -> str:
@@ -114,7 +96,7 @@ async def test_a_draft_is_posted_in_chunks_with_its_files_and_an_approve_button(
 @pytest.mark.asyncio
 async def test_a_long_draft_is_split_under_the_section_limit() -> None:
     text = ("Paragraph with <tags> & ampersands. " * 40 + "\n\n") * 12  # escaping grows it
-    chunks = bk._code_chunks(text)
+    chunks = bk.code_chunks(text)
     assert "".join(chunks) == text
     assert all(len(bk.code(c)) <= 3000 for c in chunks)
     assert len(chunks) > 4

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import LEO, Harness, running
 
 from incidentbot.runner import ServiceRunner
 from incidentbot.scheduler import GiveUp, RetryLater, Scheduler
+from incidentbot.slack.blocks import reminder_message
 from incidentbot.store import outbox
 
 DECLARE = (
@@ -23,16 +22,9 @@ DECLARE = (
 )
 
 
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        yield harness
+@pytest.fixture
+def slack_declares() -> None:
+    return None
 
 
 def pending(slack: Harness) -> list[tuple[Any, ...]]:
@@ -84,15 +76,13 @@ async def test_a_429_waits_exactly_retry_after_and_holds_the_card_back(
 
 
 @pytest.mark.asyncio
-async def test_a_restart_loses_nothing(
-    settings: Any, service: Any, fake: FakeSlack, clock: Any
-) -> None:
+async def test_a_restart_loses_nothing(app: Any, service: Any, fake: FakeSlack, clock: Any) -> None:
     fake.fail_next("conversations.create", status=503, error="service_unavailable")
-    async with running(settings, service, fake) as first:
+    async with running(app, fake) as first:
         await first.command(DECLARE)
         assert first.db("SELECT channel FROM incidents") == [(None,)]
     clock.advance(minutes=1)
-    async with running(settings, service, fake) as second:
+    async with running(app, fake) as second:
         await second.bot.settle()
         (channel,) = second.db("SELECT channel FROM incidents")[0]
         assert channel is not None and fake.channels[channel]["pins"]
@@ -135,7 +125,13 @@ async def test_lanes_keep_order_and_a_blocked_lane_does_not_hold_the_others(
                        payload={}, now=clock())  # fmt: skip
     assert not outbox.enqueue(service.store, key="a1", incident=None, channel="CA", method="m",
                               payload={}, now=clock())  # fmt: skip
-    scheduler = Scheduler(runner=runner, store=service.store, deliver=deliver, clock=clock)
+    scheduler = Scheduler(
+        runner=runner,
+        store=service.store,
+        deliver=deliver,
+        clock=clock,
+        reminder_message=reminder_message,
+    )
     await scheduler.tick(clock())
     assert sent == ["b1", "c2"]  # a2 waits behind a1; c1 was given up and c2 went on
     clock.advance(seconds=5)

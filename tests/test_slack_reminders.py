@@ -5,32 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
-from slackutil import DANA, LEO, SAM, Harness, block_actions, clicked, running
+from slackutil import DANA, SAM, Harness, block_actions, clicked
 
-from incidentbot import reminders
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"
-        )
-        yield harness
+from incidentbot.service import reminders
 
 
 def channel(slack: Harness) -> str:

@@ -4,38 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from fakeslack import FakeSlack
 from slackutil import (
     DANA,
-    LEO,
     SAM,
     Harness,
     block_actions,
     clicked,
-    running,
     view_submission,
 )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
-
-
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command(
-            'declare Donor file exposed playbook=vendor-breach aware="2026-11-22 09:30" '
-            f"jurisdiction=qc,fr lead=<@{LEO}|leo> severity=high"
-        )
-        yield harness
 
 
 def channel(slack: Harness) -> str:

@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-import pytest_asyncio
-from fakeslack import FakeSlack
-from slackutil import Harness, running
+from slackutil import Harness
 
 
-@pytest_asyncio.fixture
-async def slack(settings: Any, service: Any, fake: FakeSlack) -> AsyncIterator[Harness]:
-    async with running(settings, service, fake) as harness:
-        await harness.command("declare Leak playbook=generic-breach jurisdiction=fr")
-        yield harness
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack(timeout_delay=0.01) as server:
-        yield server
+@pytest.fixture
+def slack_declares() -> str:
+    return "declare Leak playbook=generic-breach jurisdiction=fr"
 
 
 @pytest.mark.asyncio

@@ -6,6 +6,7 @@ import base64
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from incidentbot.config import Settings
-from incidentbot.runner import ServiceRunner
 from incidentbot.store import Store
-from incidentbot.web import build_web_app, links, sample
+from incidentbot.web import create_web_app, links, sample
 from incidentbot.web.render import style_hash
 
 pytestmark = pytest.mark.asyncio
@@ -56,27 +56,24 @@ class Site:
 @pytest_asyncio.fixture
 async def site(tmp_path: Path) -> AsyncIterator[Site]:
     clock = sample.ManualClock()
-    service = sample.build_service(tmp_path / "bot.db", clock)
+    built = sample.sample_app(tmp_path / "bot.db", clock)
+    service = built.service
     sample.declare_sample(service)  # INC-1, English
     sample.declare_sample(service, language="fr")  # INC-2, French
     clock.advance(hours=1)
     settings = Settings(db_path=tmp_path / "bot.db", timezone="America/Toronto", public_url=PUBLIC)
-    runner = ServiceRunner(service)
     handled: list[str] = []
 
     async def slack(request: web.Request) -> web.Response:
         handled.append(await request.text())
         return web.json_response({"ok": True})
 
-    app = build_web_app(
-        settings=settings, runner=runner, service=service, slack_handler=slack, secret=SECRET
-    )
+    app = create_web_app(replace(built, settings=settings), slack_handler=slack, secret=SECRET)
     async with TestClient(TestServer(app)) as client:
         s = Site(client, service, settings)
         s.slack_calls = handled  # type: ignore[attr-defined]
         yield s
-    runner.close()
-    service.store.close()
+    built.close()
 
 
 def rows(html: str) -> list[str]:
@@ -401,3 +398,12 @@ async def test_opening_a_closed_incident_is_still_recorded(site: Site) -> None:
     status, html, _ = await site.get(site.path("INC-1", actor="auditor"))
     assert status == 200 and "closed" in html
     assert [e.actor for e in site.events(kind="timeline_opened")] == ["auditor"]
+
+
+async def test_every_kind_of_event_is_labelled_in_the_readers_language(site: Site) -> None:
+    site.service.set_fact("INC-1", "cause", "a misconfigured bucket", actor="alice")
+    site.service.set_fact("INC-2", "cause", "un compartiment mal configuré", actor="alice")
+    _, english, _ = await site.get(site.path("INC-1"))
+    _, french, _ = await site.get(site.path("INC-2"))
+    assert "fact recorded" in english and "fact_set" not in rows(english)[-1]
+    assert "fait enregistré" in french

@@ -35,7 +35,7 @@ class IncidentStatus(StrEnum):
 
 
 class Severity(StrEnum):
-    """The ENISA severity bands (severity.md §5), also used for the declared severity."""
+    """The ENISA severity bands (ENISA 2013 methodology for breach severity, section 5), also used for the declared severity."""
 
     LOW = "low"
     MEDIUM = "medium"
@@ -43,8 +43,33 @@ class Severity(StrEnum):
     VERY_HIGH = "very_high"
 
 
+class EventKind(StrEnum):
+    """Every kind of timeline event; each has a label ``event.<kind>`` in the catalogue."""
+
+    DECLARED = "declared"
+    AWARE_SET = "aware_set"
+    CHANNEL_SET = "channel_set"
+    STEP_DONE = "step_done"
+    STEP_SKIPPED = "step_skipped"
+    STEP_ASSIGNED = "step_assigned"
+    ROLE_ASSIGNED = "role_assigned"
+    NOTE = "note"
+    SEVERITY_SET = "severity_set"
+    FACT_SET = "fact_set"
+    ASSESSED = "assessed"
+    DECISION_OVERRIDE = "decision_override"
+    NOTIFIED = "notified"
+    DRAFT_CREATED = "draft_created"
+    DRAFT_APPROVED = "draft_approved"
+    REMINDER = "reminder"
+    REMINDER_SNOOZED = "reminder_snoozed"
+    REFUSED = "refused"
+    CLOSED = "closed"
+    TIMELINE_OPENED = "timeline_opened"
+
+
 class Role(StrEnum):
-    """Roles of playbooks.md: who owns a step, who may approve or close."""
+    """Roles of the playbooks (README.md, "Playbooks and jurisdictions"): who owns a step, who may approve or close."""
 
     LEAD = "lead"
     IT = "it"

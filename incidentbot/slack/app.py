@@ -1,6 +1,6 @@
 """The Slack front end: one bolt ``AsyncApp`` for both Socket Mode and HTTP mode.
 
-How a request flows (CONVENTIONS habit 5, ack first):
+How a request flows (ack first: Slack retries what is not answered within 3 seconds):
 
 1. bolt verifies the signature (HTTP mode) and calls a listener (:mod:`incidentbot.slack.listeners`);
 2. the listener acks at once, and hands the work to a tracked task;
@@ -13,7 +13,7 @@ after 3 seconds) and ``users.info`` (the reader's language, cached). A modal's s
 the one ack that carries content (field errors): the service is given two seconds to answer
 before the ack, then the work goes on after it.
 
-The service tells us about every change through ``service.listeners``; each change queues a
+:meth:`incidentbot.app.App.slack` (the composition root) assembles it. The service tells us about every change through ``service.listeners``; each change queues a
 card update (and a new incident queues its channel first), in the change's own thread.
 """
 
@@ -25,7 +25,7 @@ import logging
 import re
 from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
@@ -39,73 +39,71 @@ from incidentbot.scheduler import Scheduler
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import lang_of_locale
 from incidentbot.slack.sender import FATAL_ERRORS, SlackSender
+from incidentbot.slack.work import Work
 from incidentbot.store import outbox
 from incidentbot.views import View
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 log = logging.getLogger(__name__)
 
 _BY_USER = re.compile(r"\b(by|par) ([UW][A-Z0-9]{6,})\b")
 
 
-def build_app(
-    settings: Settings, runner: ServiceRunner, *, client: AsyncWebClient | None = None
-) -> AsyncApp:
-    """The bolt app alone; :func:`build_bot` also gives the outbox loop and ``settle()``."""
-    return build_bot(settings, runner, client=client).app
+def web_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client for the bot token (its base URL is ``SLACK_API_URL``)."""
+    return AsyncWebClient(
+        token=settings.slack_bot_token, base_url=settings.slack_api_base(), timeout=10
+    )
 
 
-def build_bot(
-    settings: Settings, runner: ServiceRunner, *, client: AsyncWebClient | None = None
-) -> SlackBot:
-    if client is None:
-        client = AsyncWebClient(
-            token=settings.slack_bot_token, base_url=settings.slack_api_base(), timeout=10
+def bolt_app(settings: Settings, client: AsyncWebClient) -> AsyncApp:
+    """bolt's app: it checks signatures (HTTP mode) and calls our listeners."""
+    bolt_log = logging.getLogger("incidentbot.slack.bolt")
+    level, bolt_log.level = bolt_log.level, logging.ERROR  # bolt warns that it read and
+    try:  # ignored SLACK_BOT_TOKEN from the environment: we hand it the client instead
+        return AsyncApp(
+            client=client,
+            signing_secret=settings.slack_signing_secret or "",
+            request_verification_enabled=bool(settings.slack_signing_secret),
+            process_before_response=True,
+            logger=bolt_log,
         )
-    return SlackBot(settings=settings, runner=runner, client=client)
+    finally:
+        bolt_log.setLevel(level)
 
 
 class SlackBot:
     """The app, the outbox sender and scheduler, and the work started after each ack."""
 
     def __init__(
-        self, *, settings: Settings, runner: ServiceRunner, client: AsyncWebClient
+        self,
+        *,
+        settings: Settings,
+        runner: ServiceRunner,
+        service: IncidentService,
+        client: AsyncWebClient,
+        bolt: AsyncApp,
+        sender: SlackSender,
+        scheduler: Scheduler,
     ) -> None:
         self.settings = settings
         self.runner = runner
-        self.service = runner.service
-        self.store = self.service.store
-        self.clock: Callable[[], datetime] = self.service.clock
+        self.service = service
+        self.store = service.store
+        self.clock: Callable[[], datetime] = service.clock
         self.client = client
+        self.app = bolt
+        self.sender = sender
+        self.scheduler = scheduler
         self.tz = settings.tzinfo()
-        self.sender = SlackSender(client=client, runner=runner, settings=settings)
-        self.scheduler = Scheduler(
-            runner=runner,
-            store=self.store,
-            deliver=self.sender,
-            clock=self.clock,
-            reminder_points=settings.reminder_points,
-        )
         self.failed = asyncio.Event()
         self.scheduler.on_fatal.append(lambda _exc: self.failed.set())
-        bolt_log = logging.getLogger("incidentbot.slack.bolt")
-        level, bolt_log.level = bolt_log.level, logging.ERROR  # bolt warns that it read and
-        try:  # ignored SLACK_BOT_TOKEN from the environment: we hand it the client instead
-            self.app = AsyncApp(
-                client=client,
-                signing_secret=settings.slack_signing_secret or "",
-                request_verification_enabled=bool(settings.slack_signing_secret),
-                process_before_response=True,
-                logger=bolt_log,
-            )
-        finally:
-            bolt_log.setLevel(level)
+        self.work = Work(on_error=self._after_ack_failed)
         self._people: dict[str, tuple[str, str]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self.service.listeners.append(self.changed)
-        from incidentbot.slack import listeners
-
-        listeners.register(self)
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -132,8 +130,7 @@ class SlackBot:
 
     async def stop(self) -> None:
         self.scheduler.stop()
-        if self._tasks:
-            await asyncio.wait(list(self._tasks), timeout=5)
+        await self.work.drain(timeout=5)
         if self._loop_task is not None:
             await asyncio.wait([self._loop_task], timeout=5)
             self._loop_task = None
@@ -142,27 +139,22 @@ class SlackBot:
                 await asyncio.wait_for(self.scheduler.tick(self.clock()), 5)
 
     def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run work after the ack; kept so that :meth:`settle` and :meth:`stop` can wait."""
-        task = asyncio.ensure_future(self._guard(coro))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        """Run work after the ack (:class:`~incidentbot.slack.work.Work`)."""
+        self.work.start(coro)
 
-    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
-        try:
-            await coro
-        except SlackApiError as exc:
-            self.fatal_check(exc)
-            log.error("Slack refused a call after an ack: %s", exc.response.get("error"))
-        except Exception:
-            log.exception("work after an ack failed")
+    def _after_ack_failed(self, exc: BaseException) -> bool:
+        if not isinstance(exc, SlackApiError):
+            return False
+        self.fatal_check(exc)
+        log.error("Slack refused a call after an ack: %s", exc.response.get("error"))
+        return True
 
     async def settle(self) -> None:
         """Finish the work started by acks and deliver everything due (tests and shutdown)."""
         while True:
-            while self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+            await self.work.drain()
             delivered = await self.scheduler.tick(self.clock())
-            if not self._tasks and not delivered:
+            if not self.work.pending and not delivered:
                 return
 
     def fatal_check(self, exc: SlackApiError) -> bool:

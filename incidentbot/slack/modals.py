@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incidentbot.core.model import Severity, StepDef, pick
 from incidentbot.playbooks import Catalogue
-from incidentbot.slack.blocks import cut, esc
+from incidentbot.slack.blocks.base import cut, esc
 from incidentbot.slack.i18n import t
 
 DECLARE = "declare"

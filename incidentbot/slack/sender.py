@@ -28,7 +28,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -45,6 +45,9 @@ from incidentbot.slack.blocks import unesc
 from incidentbot.slack.i18n import t
 from incidentbot.store import outbox
 from incidentbot.store.outbox import OutboxItem
+
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
 
 log = logging.getLogger(__name__)
 
@@ -360,7 +363,7 @@ class SlackSender:
         return {"user": user}
 
 
-def home_data(service: Any, user: str) -> tuple[Any, list[tuple[Any, list[Any]]]]:
+def home_data(service: IncidentService, user: str) -> tuple[Any, list[tuple[Any, list[Any]]]]:
     """Open incidents (visible to ``user``) and, per incident, the open steps given to them."""
     listing = service.list_open(actor=user)
     mine = []

@@ -1,16 +1,15 @@
 """Running the bot: HTTP mode (``incidentbot serve``) and Socket Mode (``incidentbot run``).
 
 HTTP mode mounts bolt on ``POST /slack/events`` (bolt checks the v0 signature and the
-timestamp) next to ``GET /healthz``. When the web front end (:mod:`incidentbot.web.app`) is
-installed its application is used, so the timeline pages are served too; otherwise a minimal
-application with those two routes. Socket Mode needs no public URL: bolt's aiohttp socket-mode
+timestamp) in the web front end's application (:mod:`incidentbot.web.app`), next to
+``GET /healthz`` and the timeline pages. Socket Mode needs no public URL: bolt's aiohttp socket-mode
 handler, plus the web pages on ``--host``/``--port`` when the web front end is there.
 
 Two guarantees are added at this edge, in front of bolt:
 
 * **An ack means recorded.** bolt acks as soon as a listener calls ``ack()``, and the listeners
   hand the work to a task. The HTTP answer (the ack Slack sees) is held back until the tasks
-  that request started have finished, that is until its change is committed (``synchronous=FULL``:
+  that request started (registered with it: :mod:`incidentbot.slack.work`) have finished, that is until its change is committed (``synchronous=FULL``:
   on disk), for at most ``COMMIT_WAIT`` seconds, well inside Slack's 3. So a ``kill -9`` at any
   moment never loses a command whose request was answered 200. Only when the work takes longer
   than that (the worker thread saturated) is the ack sent first; that is logged.
@@ -34,7 +33,7 @@ import signal
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -43,12 +42,12 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import Clock, SignatureVerifier
 
-from incidentbot.config import Settings
 from incidentbot.core import commands as cmd
 from incidentbot.errors import ConfigError, IncidentbotError
-from incidentbot.runner import ServiceRunner
-from incidentbot.slack.app import SlackBot, build_bot
-from incidentbot.store import outbox
+from incidentbot.slack.app import SlackBot
+
+if TYPE_CHECKING:
+    from incidentbot.app import App
 
 log = logging.getLogger(__name__)
 
@@ -139,38 +138,19 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
                 return web.Response(status=200, text="")
         if bot is None:
             return await to_aiohttp_response(await app.async_dispatch(bolt_request))
-        before = set(bot._tasks)  # the work each listener hands on after its ack
-        bolt_response = await app.async_dispatch(bolt_request)
-        started = [task for task in bot._tasks if task not in before]
-        if started and not _reads_only(await request.read()):
-            _, late = await asyncio.wait(started, timeout=COMMIT_WAIT)
-            if late:
-                log.warning("acked after %ss with the work still running", COMMIT_WAIT)
+        with bot.work.request() as started:  # the work each listener hands on after its ack
+            bolt_response = await app.async_dispatch(bolt_request)
+        waits = bool(started.tasks) and not _reads_only(await request.read())
+        if waits and not await started.committed(COMMIT_WAIT):
+            log.warning("acked after %ss with the work still running", COMMIT_WAIT)
         return await to_aiohttp_response(bolt_response)
 
     return handle
 
 
-def http_app(bot: SlackBot, *, with_slack: bool = True) -> web.Application:
-    """The aiohttp application: the web front end's if present, else ours."""
-    handler = slack_handler(bot.app, bot) if with_slack else None
-    factory: Any = None
-    with contextlib.suppress(ImportError):
-        from incidentbot.web.app import build_web_app as factory
-    if factory is not None:
-        return factory(
-            settings=bot.settings, runner=bot.runner, service=bot.service, slack_handler=handler
-        )
-    app = web.Application()
-    if handler is not None:
-        app.router.add_post("/slack/events", handler)
-
-    async def healthz(_request: web.Request) -> web.Response:
-        waiting = await bot.runner.call(outbox.pending, bot.store)
-        return web.json_response({"ok": True, "outbox_pending": waiting})
-
-    app.router.add_get("/healthz", healthz)
-    return app
+def http_app(app: App, bot: SlackBot, *, with_slack: bool = True) -> web.Application:
+    """The web front end's application, with Slack's endpoint in HTTP mode."""
+    return app.web(slack_handler=slack_handler(bot.app, bot) if with_slack else None)
 
 
 async def _until_stopped(bot: SlackBot) -> None:
@@ -192,10 +172,10 @@ async def _site(app: web.Application, host: str, port: int) -> tuple[web.AppRunn
     return runner, int(runner.addresses[0][1])
 
 
-async def serve_async(settings: Settings, runner: ServiceRunner, *, host: str, port: int) -> int:
-    bot = build_bot(settings, runner)
+async def serve_async(app: App, *, host: str, port: int) -> int:
+    bot = app.slack()
     await bot.start()
-    site, bound = await _site(http_app(bot), host, port)
+    site, bound = await _site(http_app(app, bot), host, port)
     log.info("incidentbot listening on http://%s:%s (POST /slack/events)", host, bound)
     try:
         await _until_stopped(bot)
@@ -205,12 +185,12 @@ async def serve_async(settings: Settings, runner: ServiceRunner, *, host: str, p
     return 1 if bot.failed.is_set() else 0
 
 
-async def run_async(settings: Settings, runner: ServiceRunner, *, host: str, port: int) -> int:
+async def run_async(app: App, *, host: str, port: int) -> int:
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    bot = build_bot(settings, runner)
+    bot = app.slack()
     await bot.start()
-    handler = AsyncSocketModeHandler(bot.app, app_token=settings.slack_app_token)
+    handler = AsyncSocketModeHandler(bot.app, app_token=app.settings.slack_app_token)
     try:
         await handler.connect_async()
     except SlackApiError as exc:
@@ -220,7 +200,7 @@ async def run_async(settings: Settings, runner: ServiceRunner, *, host: str, por
             "app-level token with connections:write (Basic Information) and set it again."
         ) from exc
     log.info("incidentbot connected to Slack in Socket Mode")
-    site, bound = await _site(http_app(bot, with_slack=False), host, port)
+    site, bound = await _site(http_app(app, bot, with_slack=False), host, port)
     log.info("incidentbot web pages on http://%s:%s", host, bound)
     try:
         await _until_stopped(bot)
@@ -231,15 +211,15 @@ async def run_async(settings: Settings, runner: ServiceRunner, *, host: str, por
     return 1 if bot.failed.is_set() else 0
 
 
-def serve(settings: Settings, runner: ServiceRunner, *, host: str, port: int) -> int:
+def serve(app: App, *, host: str, port: int) -> int:
     try:
-        return asyncio.run(serve_async(settings, runner, host=host, port=port))
+        return asyncio.run(serve_async(app, host=host, port=port))
     finally:
-        runner.close()
+        app.close()
 
 
-def run(settings: Settings, runner: ServiceRunner, *, host: str, port: int) -> int:
+def run(app: App, *, host: str, port: int) -> int:
     try:
-        return asyncio.run(run_async(settings, runner, host=host, port=port))
+        return asyncio.run(run_async(app, host=host, port=port))
     finally:
-        runner.close()
+        app.close()

@@ -537,12 +537,6 @@ class Store:
         assert pk is not None
         return int(pk)
 
-    def update_row(self, table: str, pk: Any, changes: Mapping[str, Any]) -> None:
-        self._require_tx()
-        self.db.table(table).update(
-            pk, {k: (_json(v) if isinstance(v, dict | list) else v) for k, v in changes.items()}
-        )
-
     def rows(
         self,
         table: str,

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incidentbot import reports
 from incidentbot.errors import NotFound
+from incidentbot.service import reports
 from incidentbot.web.filters import Filters, step_of
 from incidentbot.web.wording import word
 
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
+
 
 def export_text(
-    service: Any, ref: str, fmt: str, filters: Filters, *, lang: str, tz: tzinfo
+    service: IncidentService, ref: str, fmt: str, filters: Filters, *, lang: str, tz: tzinfo
 ) -> str:
     """The CLI's export (``reports``), narrowed to the events the filters keep.
 
@@ -54,9 +57,9 @@ def _csv_row(e: Mapping[str, Any]) -> Sequence[Any]:
     )
 
 
-def draft_file(service: Any, ref: str, draft_id: int) -> tuple[str, str]:
+def draft_file(service: IncidentService, ref: str, draft_id: int, *, actor: str) -> tuple[str, str]:
     """``(file name, Markdown body)`` of one draft of ``ref``; NotFound for another's."""
-    incident = service.incident(ref)
+    incident = service.resolve(ref, actor=actor, action="read_draft")
     rows = service.store.rows("drafts", "incident = ? AND id = ?", [incident.ref, draft_id])
     if not rows:
         raise NotFound(

@@ -12,20 +12,23 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from incidentbot.core import deadlines
-from incidentbot.core.model import PHASES, Incident, IncidentStatus, pick
+from incidentbot.core.model import PHASES, EventKind, Incident, IncidentStatus, pick
 from incidentbot.core.when import format_local, parse_zone
 from incidentbot.store import to_text
 from incidentbot.web.filters import Filters, safe_link, step_of
 from incidentbot.web.links import token_id
 from incidentbot.web.wording import word
 
+if TYPE_CHECKING:
+    from incidentbot.service import IncidentService
+
 log = logging.getLogger(__name__)
 
-OPENED_KIND = "timeline_opened"
+OPENED_KIND = EventKind.TIMELINE_OPENED
 OPENED_QUIET = timedelta(hours=1)
 
 
@@ -100,7 +103,7 @@ class TimelinePage:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def record_opened(service: Any, ref: str, *, actor: str, token: str, view: str) -> bool:
+def record_opened(service: IncidentService, ref: str, *, actor: str, token: str, view: str) -> bool:
     """Add a ``timeline_opened`` event for ``actor``, at most once per token an hour.
 
     Returns whether an event was written. Opening is recorded even in a closed incident: who
@@ -110,7 +113,7 @@ def record_opened(service: Any, ref: str, *, actor: str, token: str, view: str) 
     now = service.clock()
     tid = token_id(token)
     with store.transaction():
-        incident = service.incident(ref)
+        incident = service.resolve(ref, actor=actor, action="open_timeline")
         recent = store.conn.execute(
             "SELECT 1 FROM timeline WHERE incident = ? AND kind = ? AND at > ? "
             "AND json_extract(data, '$.token') = ? LIMIT 1",
@@ -118,12 +121,11 @@ def record_opened(service: Any, ref: str, *, actor: str, token: str, view: str) 
         ).fetchone()
         if recent:
             return False
-        store.append_event(
-            incident.ref,
-            at=now,
-            actor=actor,
-            kind=OPENED_KIND,
-            text=word("opened_text", incident.language, view=view),
+        service.record(
+            incident,
+            EventKind.TIMELINE_OPENED,
+            word("opened_text", incident.language, view=view),
+            actor,
             data={"token": tid, "view": view},
         )
     log.info("%s: timeline opened (%s) by %s, link %s", incident.ref, view, actor, tid)
@@ -150,7 +152,7 @@ def _when(at: datetime | None, tz: tzinfo, lang: str) -> str:
 
 
 def timeline_page(
-    service: Any,
+    service: IncidentService,
     ref: str,
     filters: Filters,
     *,
@@ -252,7 +254,7 @@ def timeline_page(
     for e in events:
         kind_label = kind_words.get(e.kind)
         if kind_label is None:
-            kind_label = kind_words[e.kind] = word(f"kind.{e.kind}", lang)
+            kind_label = kind_words[e.kind] = word(f"event.{e.kind}", lang)
         if not filters.event(e):
             continue
         rows.append(
@@ -313,7 +315,9 @@ class ListRow:
     closed: str
 
 
-def incident_list(service: Any, *, actor: str, lang: str, tz: tzinfo) -> tuple[ListRow, ...]:
+def incident_list(
+    service: IncidentService, *, actor: str, lang: str, tz: tzinfo
+) -> tuple[ListRow, ...]:
     """Every incident (open first, then closed) that ``actor`` may see, with its next clock."""
     rows = []
     may_see = getattr(service, "may_see", None)

@@ -2,8 +2,9 @@
 its screenshots and its tests (``python -m incidentbot.web.sample DB`` fills a database).
 
 Everything goes through :class:`~incidentbot.service.IncidentService` (declare, complete, skip,
-assign, note) on a real SQLite file, except the bulk filler events of :func:`add_events`, which
-go through :meth:`Store.append_event` in one transaction so that 100,000 events take seconds.
+assign, note) on a real SQLite file, built by the composition root; the bulk filler events of
+:func:`add_events` are written by the service's timeline writer in one transaction so that
+100,000 events take seconds.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from incidentbot import playbooks
-from incidentbot.config import builtin_dir
-from incidentbot.service import IncidentService, Policy
-from incidentbot.store import Store
+from incidentbot.app import App, build_app
+from incidentbot.config import Settings
+from incidentbot.core.model import EventKind
+from incidentbot.service import IncidentService
+from incidentbot.service.timeline import record
 
 START = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
 SLACK = "https://campaign-hq.slack.com/archives/C07INC1/p17636"
@@ -36,13 +38,13 @@ class ManualClock:
         return self.now
 
 
+def sample_app(db: Path, clock: ManualClock | None = None) -> App:
+    """The whole bot on ``db`` with the default settings and a manual clock."""
+    return build_app(Settings(db_path=db), clock=clock or ManualClock())
+
+
 def build_service(db: Path, clock: ManualClock | None = None) -> IncidentService:
-    return IncidentService(
-        store=Store(db),
-        catalogue=playbooks.load([builtin_dir("playbooks")]),
-        clock=clock or ManualClock(),
-        policy=Policy(permissions={}, people={}),
-    )
+    return sample_app(db, clock).service
 
 
 def declare_sample(service: IncidentService, *, language: str = "en", private: bool = False) -> str:
@@ -122,11 +124,12 @@ def add_events(service: IncidentService, ref: str, count: int) -> None:
     with store.transaction():
         for i in range(count):
             at += timedelta(seconds=1)
-            store.append_event(
+            record(
+                store,
                 ref,
-                at=at,
+                EventKind.NOTE,
                 actor=ACTORS[i % len(ACTORS)],
-                kind="note",
+                at=at,
                 phase=PHASES[i % len(PHASES)],
                 text=f"Call log {i}: contacted donor batch {i // 50}, no answer <yet> & retry.",
                 link=f"{SLACK}{i:06d}" if i % 10 == 0 else None,

@@ -1,0 +1,322 @@
+"""The facts of one incident, shaped for the templates: :func:`build_context`, one small
+function a part of the letter (the organisation, the breach, its consequences, the
+notifications, the decisions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from incidentbot.core.model import (
+    EventKind,
+    Incident,
+    Jurisdiction,
+    Playbook,
+    Step,
+    StepStatus,
+    TimelineEvent,
+    pick,
+)
+from incidentbot.drafting.facts import (
+    ADVICE,
+    BANDS,
+    CONSEQUENCES,
+    DATA_LABELS,
+    LIKELIHOOD,
+    SCORE,
+    SENSITIVE,
+    SPECIAL,
+)
+from incidentbot.drafting.render import as_when
+
+# --- the context -----------------------------------------------------------------------------
+
+
+def _yes(value: Any) -> bool | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in {"yes", "true", "1", "oui", "y"}
+
+
+def _flag(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value).strip().lower()
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip().replace(" ", "").replace(",", "")
+    return int(text) if text.isdigit() else None
+
+
+def _text_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(item) for item in value if item not in (None, "")]
+
+
+def _localised(value: Any, lang: str) -> Any:
+    return pick(value, lang) if isinstance(value, Mapping) else value
+
+
+def _data_keys(assessment: Mapping[str, Any] | None, facts: Mapping[str, Any]) -> list[str]:
+    inputs = (assessment or {}).get("inputs") or {}
+    raw = inputs.get("data", facts.get("data"))
+    if isinstance(raw, str):
+        return [key.strip() for key in raw.split(",") if key.strip()]
+    return [str(key) for key in raw or ()]
+
+
+def build_context(
+    *,
+    incident: Incident,
+    steps: Sequence[Step],
+    events: Sequence[TimelineEvent],
+    assessment: Mapping[str, Any] | None,
+    decisions: Sequence[Mapping[str, Any]],
+    jurisdiction: Jurisdiction | None,
+    playbook: Playbook | None,
+    notifications: Mapping[str, Mapping[str, Any]],
+    config: Mapping[str, Any],
+    lang: str,
+    tz: tzinfo,
+    now: datetime,
+) -> dict[str, Any]:
+    """The facts of one incident, for one jurisdiction and language; ``None`` where unknown.
+
+    ``notifications`` maps a jurisdiction id to ``{"notified_at", "reference", ...}``; a
+    ``notified_at`` makes the regulator letter a complementary notification.
+    ``config`` holds ``organization`` (name, id or ids, address, legal_representative),
+    ``contact`` (name, email, phone), ``dpo`` (name, email), ``press`` (contact), and
+    ``letterhead`` / ``signature`` (text, or ``{en, fr}``).
+    """
+    keys = _data_keys(assessment, incident.facts)
+    return {
+        **_the_incident(incident, playbook, lang, tz, now),
+        **_the_sender(incident, jurisdiction, config, lang),
+        **_the_authority(jurisdiction, lang),
+        **_the_breach(incident, events, assessment, keys, lang),
+        **_the_risk(incident, assessment, keys, lang),
+        **_the_measures(steps, lang),
+        **_the_notifications(incident, jurisdiction, notifications, decisions, now),
+        **_the_campaign(incident, playbook),
+        "timeline": [
+            {"at": e.at, "actor": e.actor, "kind": e.kind, "text": e.text} for e in events
+        ],
+        "_tz": tz,
+    }
+
+
+def _the_incident(
+    incident: Incident, playbook: Playbook | None, lang: str, tz: tzinfo, now: datetime
+) -> dict[str, Any]:
+    """Which incident, and when: reference, title, the times the letters cite."""
+    facts = incident.facts
+    return {
+        "incident_ref": incident.ref,
+        "title": incident.title,
+        "description": facts.get("description"),
+        "playbook_title": pick(playbook.title, lang) if playbook else None,
+        "lead_name": facts.get("lead_name") or incident.roles.get("lead") or incident.lead,
+        "aware_at": incident.aware_at,
+        "detected_at": incident.detected_at or as_when(facts.get("detected_at")),
+        "occurred_at": as_when(facts.get("occurred_at")),
+        "declared_at": incident.declared_at,
+        "today": now,
+        "timezone": getattr(tz, "key", None) or str(tz),
+    }
+
+
+def _the_sender(
+    incident: Incident, jurisdiction: Jurisdiction | None, config: Mapping[str, Any], lang: str
+) -> dict[str, Any]:
+    """Who writes: the organisation, its contacts, letterhead and signature."""
+    org = config.get("organization") or {}
+    contact = config.get("contact") or {}
+    dpo = config.get("dpo") or {}
+    press = config.get("press") or {}
+    jid = jurisdiction.id if jurisdiction else None
+    return {
+        "organization_name": _localised(org.get("name"), lang),
+        "organization_id": (org.get("ids") or {}).get(jid) or org.get("id"),
+        "organization_address": _localised(org.get("address"), lang),
+        "legal_representative": org.get("legal_representative"),
+        "contact_name": contact.get("name"),
+        "contact_email": contact.get("email"),
+        "contact_phone": contact.get("phone"),
+        "dpo_name": dpo.get("name"),
+        "dpo_email": dpo.get("email"),
+        "letterhead": _localised(config.get("letterhead"), lang),
+        "signature": _localised(config.get("signature"), lang),
+        "press_contact": _localised(press.get("contact"), lang),
+        "complaint_process": _localised(contact.get("complaint_process"), lang),
+    }
+
+
+def _the_authority(jurisdiction: Jurisdiction | None, lang: str) -> dict[str, Any]:
+    """To whom: the regulator of the jurisdiction, its contacts and its law."""
+    if jurisdiction is None:
+        return {
+            "jurisdiction_name": None,
+            "authority": None,
+            "authority_name": None,
+            "authority_contact": [],
+            "law": None,
+        }
+    return {
+        "jurisdiction_name": pick(jurisdiction.name, lang),
+        "authority": jurisdiction.authority,
+        "authority_name": pick(jurisdiction.authority_name, lang),
+        "authority_contact": _text_list(list(jurisdiction.contact.values())),
+        "law": pick(jurisdiction.law, lang),
+    }
+
+
+def _the_breach(
+    incident: Incident,
+    events: Sequence[TimelineEvent],
+    assessment: Mapping[str, Any] | None,
+    keys: list[str],
+    lang: str,
+) -> dict[str, Any]:
+    """What happened: the data, the persons, the circumstances and the cause."""
+    i = 0 if lang == "en" else 1
+    facts = incident.facts
+    inputs = (assessment or {}).get("inputs") or {}
+    notes = [e.text for e in events if e.kind == EventKind.NOTE and e.text]
+    circumstances = "\n\n".join(_text_list(facts.get("description") or incident.title) + notes)
+    return {
+        "data_categories": [DATA_LABELS.get(k, (k, k))[i] for k in keys],
+        "special_category": bool(SPECIAL & set(keys)) if keys else None,
+        "persons_count": _count(inputs.get("persons", facts.get("persons"))),
+        "persons_in_quebec": _count(facts.get("persons_in_quebec")),
+        "records_count": _count(inputs.get("records", facts.get("records"))),
+        "circumstances": circumstances,
+        "cause": facts.get("cause"),
+    }
+
+
+def _the_risk(
+    incident: Incident, assessment: Mapping[str, Any] | None, keys: list[str], lang: str
+) -> dict[str, Any]:
+    """What it may do to the persons: consequences, risk elements, severity, advice."""
+    i = 0 if lang == "en" else 1
+    facts = incident.facts
+    inputs = (assessment or {}).get("inputs") or {}
+    band = str((assessment or {}).get("band") or "")
+    consequences = _text_list(facts.get("consequences")) or [
+        CONSEQUENCES[k][i] for k in dict.fromkeys(keys) if k in CONSEQUENCES
+    ]
+    if consequences and band in BANDS:
+        consequences.append(BANDS[band][2 + i])
+    flags = [(k, _flag(v)) for k, v in inputs.items()]
+    risk = [LIKELIHOOD[flag][i] for flag in flags if flag in LIKELIHOOD]
+    if SPECIAL & set(keys):
+        risk.insert(0, SENSITIVE[i])
+    explain = (assessment or {}).get("explain") or (assessment or {}).get("explanation")
+    risk.extend(SCORE[i].format(line) for line in _text_list(explain))
+    advice = _text_list(facts.get("persons_advice")) or [
+        ADVICE[k][i] for k in dict.fromkeys(keys) if k in ADVICE
+    ]
+    return {
+        "consequences": consequences,
+        "risk_elements": risk,
+        "severity_band": BANDS[band][i] if band in BANDS else None,
+        "severity_explain": "; ".join(_text_list(explain)) or None,
+        "persons_advice": advice,
+    }
+
+
+def _the_measures(steps: Sequence[Step], lang: str) -> dict[str, Any]:
+    """What was done and what is planned: the playbook's steps."""
+    return {
+        "measures_taken": [
+            s.note or pick(s.definition.title, lang) for s in steps if s.status is StepStatus.DONE
+        ],
+        "measures_planned": [pick(s.definition.title, lang) for s in steps if s.is_open],
+    }
+
+
+def _the_notifications(
+    incident: Incident,
+    jurisdiction: Jurisdiction | None,
+    notifications: Mapping[str, Mapping[str, Any]],
+    decisions: Sequence[Mapping[str, Any]],
+    now: datetime,
+) -> dict[str, Any]:
+    """Who was told, when, and whether late: the regulator, the persons, the decisions."""
+    facts = incident.facts
+    jid = jurisdiction.id if jurisdiction else None
+    notification = notifications.get(jid or "", {}) if jid else {}
+    notified_at = as_when(notification.get("notified_at"))
+    overdue = False
+    if jurisdiction is not None and jurisdiction.deadline.kind == "hours":
+        start = getattr(incident, jurisdiction.deadline.start, None) or incident.aware_at
+        if start is not None and jurisdiction.deadline.hours is not None:
+            due = start + timedelta(hours=jurisdiction.deadline.hours)
+            sent = notified_at if isinstance(notified_at, datetime) else now
+            overdue = sent > due
+    shaped = [_decision(d) for d in decisions]
+    mine = [d for d in shaped if d["jurisdiction"] == jid] if jid else shaped
+    persons_notification = None
+    persons_at = as_when(facts.get("persons_notified_at"))
+    if mine or persons_at:
+        persons_notification = {
+            "decision": bool(persons_at) or any(d["persons"] for d in mine),
+            "notified_at": persons_at,
+            "planned": facts.get("persons_notice_planned"),
+            "exception": facts.get("persons_exception"),
+        }
+    return {
+        "persons_notification": persons_notification,
+        "others_informed": _text_list(facts.get("others_informed")),
+        "notified_at": notified_at,
+        "authority_reference": notification.get("reference"),
+        "overdue": overdue,
+        "delay_reasons": facts.get("delay_reasons"),
+        "submission": "complementary" if notified_at else "initial",
+        "decisions": shaped,
+    }
+
+
+def _the_campaign(incident: Incident, playbook: Playbook | None) -> dict[str, Any]:
+    """The campaign's own circumstances: vendor, staff, lessons, electoral silence, leaks."""
+    facts = incident.facts
+    hack = _yes(facts.get("hack_and_leak"))
+    if hack is None and playbook is not None:
+        hack = playbook.id.replace("-", "_").startswith("hack_and_leak")
+    return {
+        "vendor_name": facts.get("vendor_name"),
+        "staff_involvement": facts.get("staff_involvement"),
+        "lessons": facts.get("lessons"),
+        "election_silence_starts": as_when(facts.get("election_silence_starts")),
+        "hack_and_leak": hack,
+    }
+
+
+def _decision(raw: Mapping[str, Any]) -> dict[str, Any]:
+    override = raw.get("override") or {}
+    return {
+        "jurisdiction": raw.get("jurisdiction"),
+        "authority": bool(raw.get("authority")),
+        "persons": bool(raw.get("persons")),
+        "rule": raw.get("rule") or "",
+        "override_by": override.get("by"),
+        "override_reason": override.get("reason"),
+    }
+
+
+def default_language(kind: str, jurisdiction: Jurisdiction | None, incident_lang: str) -> str:
+    """The regulator's language for its letter (and for notices there); else the incident's."""
+    if jurisdiction is not None and kind in ("regulator", "notice"):
+        return jurisdiction.language
+    return incident_lang

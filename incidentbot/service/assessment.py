@@ -1,0 +1,203 @@
+"""The assessment: the ENISA score, the per-jurisdiction decisions, and overrides.
+
+A new ``assess`` records a new version; an override replaces one jurisdiction's decision with
+a mandatory reason, and both the computed and the chosen decision stay in the assessment and
+the timeline (GDPR Art. 33(5): the register documents the facts and the decision taken).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from incidentbot.core import severity
+from incidentbot.core.model import EventKind, Incident, Jurisdiction
+from incidentbot.errors import Refused, UsageError
+from incidentbot.store import to_text
+from incidentbot.views import AssessmentView
+
+if TYPE_CHECKING:
+    from incidentbot.svc.facade import IncidentService
+
+OVERRIDE_KEYS = ("override", "authority", "persons", "reason")
+YES = {"yes", "oui", "true", "y", "o", "1"}
+NO = {"no", "non", "false", "n", "0"}
+
+
+def jurisdictions_of(svc: IncidentService, incident: Incident) -> list[Jurisdiction]:
+    return [
+        svc.catalogue.jurisdictions[j]
+        for j in incident.jurisdictions
+        if j in svc.catalogue.jurisdictions
+    ]
+
+
+def assess(
+    svc: IncidentService, ref: str, options: Mapping[str, str], *, actor: str
+) -> AssessmentView:
+    inputs = severity.parse_inputs(options)
+    result = severity.assess(inputs)
+    decisions = severity.decide(
+        result, jurisdictions_of(svc, svc.resolve(ref, actor=actor, action="assess"))
+    )
+    with svc.store.transaction():
+        incident = svc.incident(ref)
+        svc.ensure_open(incident)
+        previous = svc.latest_assessment(ref)
+        version = (previous["version"] if previous else 0) + 1
+        decision_json = [d.to_json() for d in decisions]
+        svc.store.insert_row(
+            "assessments",
+            {
+                "incident": ref,
+                "version": version,
+                "inputs": inputs.to_json(),
+                "result": result.to_json(),
+                "decisions": decision_json,
+                "created_by": actor,
+                "created_at": to_text(svc.clock()),
+            },
+        )
+        svc.store.save_incident(replace(incident, severity=result.band))
+        svc.record(
+            incident,
+            EventKind.ASSESSED,
+            result.explain("en"),
+            actor,
+            phase="assess",
+            data={
+                "version": version,
+                "inputs": inputs.to_json(),
+                "score": float(result.score),
+                "band": result.band.value,
+                "decisions": decision_json,
+            },
+        )
+    svc.changed(ref, "assessed")
+    prev_band = json.loads(previous["result"])["band"] if previous else None
+    return AssessmentView(
+        incident=incident,
+        version=version,
+        assessment=result,
+        decisions=tuple(decision_json),
+        previous_band=prev_band,
+        rules={d.jurisdiction: dict(d.rule) for d in decisions},
+    )
+
+
+def _yes_no(value: str | None, key: str) -> bool:
+    v = (value or "").strip().lower()
+    if v in YES:
+        return True
+    if v in NO:
+        return False
+    raise UsageError(
+        f'{key} must be yes or no, not "{value}": /incident assess override=qc '
+        'authority=yes persons=no reason="why"',
+        field=key,
+    )
+
+
+def override(
+    svc: IncidentService, ref: str, options: Mapping[str, str], *, actor: str
+) -> AssessmentView:
+    """Replace the computed decision of one jurisdiction; the reason is mandatory and both the
+    computed and the chosen decision stay in the assessment and the timeline."""
+    unknown = set(options) - set(OVERRIDE_KEYS)
+    if unknown:
+        raise UsageError(
+            f"An override takes only {', '.join(OVERRIDE_KEYS)}; not {sorted(unknown)[0]}."
+        )
+    jid = options["override"].strip().lower()
+    incident = svc.resolve(ref, actor=actor, action="override")
+    svc.ensure_open(incident)
+    svc.check("override", actor, incident)
+    row = svc.latest_assessment(ref)
+    if row is None:
+        raise Refused("There is no assessment to override yet: run /incident assess first.")
+    decisions = json.loads(row["decisions"])
+    current = next((d for d in decisions if d["jurisdiction"] == jid), None)
+    if current is None:
+        raise UsageError(
+            f'{ref} has no decision for "{jid}"; its jurisdictions are '
+            f"{', '.join(incident.jurisdictions)}.",
+            field="override",
+        )
+    authority = _yes_no(
+        options.get("authority", "yes" if current["authority"] else "no"), "authority"
+    )
+    persons = _yes_no(options.get("persons", "yes" if current["persons"] else "no"), "persons")
+    base = severity.Decision(
+        jid,
+        current["computed"]["authority"],
+        current["computed"]["persons"],
+        {"en": current["rule"], "fr": current["rule"]},
+    )
+    chosen = severity.apply_override(
+        base, authority=authority, persons=persons, by=actor, reason=options.get("reason", "")
+    )
+    new = [chosen.to_json() if d["jurisdiction"] == jid else d for d in decisions]
+    with svc.store.transaction():
+        version = row["version"] + 1
+        svc.store.insert_row(
+            "assessments",
+            {
+                "incident": ref,
+                "version": version,
+                "inputs": json.loads(row["inputs"]),
+                "result": json.loads(row["result"]),
+                "decisions": new,
+                "created_by": actor,
+                "created_at": to_text(svc.clock()),
+            },
+        )
+        svc.record(
+            incident,
+            EventKind.DECISION_OVERRIDE,
+            chosen.override.reason if chosen.override else "",
+            actor,
+            phase="assess",
+            data={
+                "jurisdiction": jid,
+                "computed": current["computed"],
+                "chosen": {"authority": authority, "persons": persons},
+                "version": version,
+            },
+        )
+    svc.changed(ref, "assessed")
+    result = severity.assess(severity.Inputs.from_json(json.loads(row["inputs"])))
+    rules = {
+        d.jurisdiction: dict(d.rule)
+        for d in severity.decide(result, jurisdictions_of(svc, incident))
+    }
+    return AssessmentView(
+        incident=incident, version=version, assessment=result, decisions=tuple(new), rules=rules
+    )
+
+
+def latest_assessment(svc: IncidentService, ref: str) -> dict[str, Any] | None:
+    rows = svc.store.rows("assessments", "incident = ?", [ref], order_by="version desc", limit=1)
+    return rows[0] if rows else None
+
+
+def decisions(svc: IncidentService, ref: str) -> dict[str, StoredDecision] | None:
+    """Decisions in force per jurisdiction, as core.deadlines reads them."""
+    row = svc.latest_assessment(ref)
+    if row is None:
+        return None
+    return {d["jurisdiction"]: StoredDecision.of(d) for d in json.loads(row["decisions"])}
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    """A stored decision (the export's JSON, README.md "The assessment") as core.deadlines reads it."""
+
+    jurisdiction: str
+    authority: bool
+    persons: bool
+
+    @classmethod
+    def of(cls, raw: Mapping[str, Any]) -> StoredDecision:
+        return cls(raw["jurisdiction"], bool(raw["authority"]), bool(raw["persons"]))

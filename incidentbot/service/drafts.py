@@ -1,0 +1,287 @@
+"""Drafts: render a text from the incident's facts, keep its versions, approve one.
+
+Each ``draft`` makes a new version when the text changed (with the diff); ``approve`` freezes
+a version by role, and the timeline records who approved which text, with its SHA-256.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from dateutil.parser import isoparse
+
+from incidentbot import drafting
+from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
+from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.service import reports
+from incidentbot.store import to_text
+from incidentbot.views import Ack, DraftView
+
+if TYPE_CHECKING:
+    from incidentbot.svc.facade import IncidentService
+
+VARIANTS = {"holding", "hack_and_leak", "initial", "complementary"}
+
+
+def draft_config(organization: Mapping[str, str]) -> dict[str, Any]:
+    """What the templates read about the campaign, from the ``[organization]`` settings."""
+    org = dict(organization)
+    return {
+        "organization": {
+            k: org[k] for k in ("name", "id", "address", "legal_representative") if k in org
+        },
+        "contact": {k[8:]: v for k, v in org.items() if k.startswith("contact_")},
+        "dpo": {k[4:]: v for k, v in org.items() if k.startswith("dpo_")},
+        "press": {"contact": org.get("press_contact")} if org.get("press_contact") else {},
+        "letterhead": org.get("letterhead"),
+        "signature": org.get("signature"),
+    }
+
+
+def _split_variant(
+    svc: IncidentService, incident: Incident, jurisdiction: str | None, lang: str | None
+) -> tuple[str | None, str | None, str | None]:
+    variant = None
+    if (
+        jurisdiction
+        and jurisdiction not in svc.catalogue.jurisdictions
+        and jurisdiction in VARIANTS
+    ):
+        variant, jurisdiction = jurisdiction, None
+    if lang and lang not in ("en", "fr") and lang in VARIANTS:
+        variant, lang = lang, None
+    if jurisdiction and jurisdiction not in svc.catalogue.jurisdictions:
+        raise UsageError(
+            f'Unknown jurisdiction "{jurisdiction}"; {incident.ref} has '
+            f"{', '.join(incident.jurisdictions) or 'none'}.",
+            field="jurisdiction",
+        )
+    return jurisdiction, lang, variant
+
+
+def draft_context(
+    svc: IncidentService, incident: Incident, jurisdiction: Jurisdiction | None, lang: str
+) -> dict[str, Any]:
+    ref = incident.ref
+    notes: dict[str, dict[str, Any]] = {}
+    for row in svc.store.rows("notifications", "incident = ?", [ref], order_by="id"):
+        entry = notes.setdefault(row["jurisdiction"], {"submissions": []})
+        entry["submissions"].append(row)
+        if row["audience"] == "authority":
+            entry.setdefault("notified_at", isoparse(row["notified_at"]))
+            entry.setdefault("reference", row["reference"])
+    assessment = reports.assessment_json(svc.latest_assessment(ref))
+    tz = ZoneInfo(getattr(svc, "timezone", "UTC"))
+    context = drafting.build_context(
+        incident=incident,
+        steps=svc.store.steps(ref),
+        events=svc.store.events(ref),
+        assessment=assessment,
+        decisions=(assessment or {}).get("decisions", []),
+        jurisdiction=jurisdiction,
+        playbook=svc.catalogue.playbooks.get(incident.playbook),
+        notifications=notes,
+        config=getattr(svc, "draft_config", {}),
+        lang=lang,
+        tz=tz,
+        now=svc.clock(),
+    )
+    if jurisdiction is not None:
+        clock = next(
+            (
+                c
+                for c in svc.clocks(incident)
+                if c.jurisdiction == jurisdiction.id and c.audience == "authority"
+            ),
+            None,
+        )
+        context["overdue"] = bool(clock and clock.state in ("overdue", "notified_late"))
+    context["_tz"] = tz
+    return context
+
+
+def draft(
+    svc: IncidentService,
+    ref: str,
+    kind: str,
+    jurisdiction: str | None,
+    lang: str | None,
+    *,
+    actor: str,
+    variant: str | None = None,
+) -> DraftView:
+    incident = svc.resolve(ref, actor=actor, action="draft")
+    jurisdiction, lang, parsed_variant = _split_variant(svc, incident, jurisdiction, lang)
+    variant = variant or parsed_variant
+    if variant is None and kind == "press" and incident.playbook == "hack-and-leak":
+        variant = "hack_and_leak"  # do not confirm or deny documents; forgeries are mixed in
+    if jurisdiction is None and kind in ("regulator", "notice"):
+        if len(incident.jurisdictions) == 1:
+            jurisdiction = incident.jurisdictions[0]
+        elif kind == "regulator":
+            raise UsageError(
+                f"Which regulator? {ref} is under {', '.join(incident.jurisdictions) or 'no jurisdiction'}: "
+                f"/incident draft regulator {incident.jurisdictions[0] if incident.jurisdictions else 'qc'}",
+                field="jurisdiction",
+            )
+    if variant is None and kind == "regulator" and jurisdiction:
+        told = svc.store.rows(
+            "notifications",
+            "incident = ? AND jurisdiction = ? AND audience = 'authority'",
+            [ref, jurisdiction],
+        )
+        variant = "complementary" if told else None
+    j = svc.catalogue.jurisdictions.get(jurisdiction) if jurisdiction else None
+    lang = lang or drafting.default_language(kind, j, incident.language)
+    rendered = svc.drafter.render(
+        kind,
+        context=draft_context(svc, incident, j, lang),
+        jurisdiction=jurisdiction,
+        lang=lang,
+        variant=variant,
+    )
+    text_hash = drafting.text_hash(rendered.text)
+    with svc.store.transaction():
+        where = "incident = ? AND kind = ? AND jurisdiction IS ? AND language = ? AND variant IS ?"
+        params = [ref, kind, jurisdiction, lang, variant]
+        previous = svc.store.rows("drafts", where, params, order_by="version desc", limit=1)
+        prev = previous[0] if previous else None
+        if prev is not None and prev["hash"] == text_hash:
+            row = prev
+            diff_text = None
+        else:
+            version = (prev["version"] if prev else 0) + 1
+            row_id = svc.store.insert_row(
+                "drafts",
+                {
+                    "incident": ref,
+                    "kind": kind,
+                    "jurisdiction": jurisdiction,
+                    "language": lang,
+                    "variant": variant,
+                    "version": version,
+                    "body": rendered.text,
+                    "template": rendered.template,
+                    "missing": [m.name for m in rendered.missing],
+                    "hash": text_hash,
+                    "created_by": actor,
+                    "created_at": to_text(svc.clock()),
+                },
+            )
+            row = svc.store.rows("drafts", "id = ?", [row_id])[0]
+            diff_text = drafting.diff(prev["body"], rendered.text) if prev else None
+            d = _draft(row)
+            svc.record(
+                incident,
+                EventKind.DRAFT_CREATED,
+                d.name,
+                actor,
+                data={
+                    "draft": d.name,
+                    "kind": kind,
+                    "jurisdiction": jurisdiction,
+                    "language": lang,
+                    "variant": variant,
+                    "version": version,
+                    "sha256": text_hash,
+                    "template": rendered.template,
+                    "missing": [m.name for m in rendered.missing],
+                },
+            )
+    d = _draft(row)
+    base = f"{ref}-{d.name}"
+    files = {
+        f"{base}.md": rendered.text.encode("utf-8"),
+        f"{base}.docx": drafting.to_docx(rendered.text, title=f"{ref} — {kind}"),
+    }
+    return DraftView(
+        incident=incident,
+        draft=replace(d, missing=tuple(m.name for m in rendered.missing)),
+        missing=rendered.missing,
+        diff=diff_text,
+        previous_version=prev["version"] if prev and diff_text else None,
+        files=files,
+    )
+
+
+def _draft(row: Mapping[str, Any]) -> Draft:
+    return Draft(
+        incident=row["incident"],
+        kind=row["kind"],
+        jurisdiction=row["jurisdiction"],
+        language=row["language"],
+        version=row["version"],
+        body=row["body"],
+        template=row["template"],
+        created_by=row["created_by"],
+        created_at=isoparse(row["created_at"]),
+        approved_by=row["approved_by"],
+        approved_at=isoparse(row["approved_at"]) if row["approved_at"] else None,
+        missing=tuple(json.loads(row["missing"] or "[]")),
+    )
+
+
+def draft_name(row: Mapping[str, Any]) -> str:
+    name = _draft(row).name
+    return (
+        name
+        if not row.get("variant")
+        else name.replace(f"-v{row['version']}", f"-{row['variant']}-v{row['version']}")
+    )
+
+
+def find_draft(svc: IncidentService, ref: str, name: str) -> dict[str, Any]:
+    """A draft by its name (``regulator-qc-fr-v2``), or the latest of a kind (``press``)."""
+    rows = svc.store.rows("drafts", "incident = ?", [ref], order_by="id")
+    wanted = name.strip().lower()
+    exact = [r for r in rows if draft_name(r) == wanted or _draft(r).name == wanted]
+    if exact:
+        return exact[-1]
+    prefix = [r for r in rows if draft_name(r).startswith(wanted + "-")]
+    if prefix:
+        return max(prefix, key=lambda r: r["id"])
+    names = ", ".join(draft_name(r) for r in rows[-8:]) or "none yet (/incident draft KIND)"
+    raise NotFound(f'No draft "{name}" in {ref}. Drafts: {names}.', field="draft")
+
+
+def approve(svc: IncidentService, ref: str, name: str, *, actor: str) -> Ack:
+    incident = svc.resolve(ref, actor=actor, action="approve")
+    svc.ensure_open(incident)
+    row = find_draft(svc, ref, name)
+    svc.check(f"approve_{row['kind']}", actor, incident)
+    with svc.store.transaction():
+        row = svc.store.rows("drafts", "id = ?", [row["id"]])[0]
+        if row["approved_by"]:
+            raise Refused(
+                f"{draft_name(row)} was already approved by {row['approved_by']} "
+                f"on {row['approved_at']}; draft again for a new version."
+            )
+        now = svc.clock()
+        cur = svc.store.conn.execute(
+            "UPDATE drafts SET approved_by = ?, approved_at = ? WHERE id = ? AND approved_by IS NULL",
+            [actor, to_text(now), row["id"]],
+        )
+        if cur.rowcount != 1:
+            raise Refused(f"{draft_name(row)} was approved by someone else a moment ago.")
+        svc.record(
+            incident,
+            EventKind.DRAFT_APPROVED,
+            draft_name(row),
+            actor,
+            data={
+                "draft": draft_name(row),
+                "sha256": row["hash"],
+                "kind": row["kind"],
+                "version": row["version"],
+            },
+        )
+    svc.changed(ref, "approved")
+    return Ack(
+        "approved",
+        {"draft": draft_name(row), "user": actor, "hash": row["hash"][:12]},
+        incident=incident,
+    )

@@ -1,0 +1,248 @@
+"""The service facade: one object the shell, Slack, the web pages and the scheduler talk to.
+
+Its collaborators are passed in, keyword-only, by the composition root
+(:func:`incidentbot.app.build_app`); nothing is attached afterwards. The use cases live in one
+module per thing users do (:mod:`~incidentbot.service.incidents`, ``steps``, ``assessment``,
+``notifications``, ``drafts``, ``reminders``, ``reports``); the class body below lists them,
+each a module-level function whose first argument is the service. Each use case is one store
+transaction that writes the change and its timeline event (:mod:`.timeline`) together, and
+returns a plain view-model (:mod:`incidentbot.views`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from incidentbot.core import commands as cmd
+from incidentbot.core.model import EventKind, Incident, IncidentStatus, Playbook
+from incidentbot.drafting import Drafter
+from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.playbooks import Catalogue
+from incidentbot.service import (
+    access,
+    assessment,
+    drafts,
+    facts,
+    incidents,
+    overview,
+    reminders,
+    reports,
+    steps,
+)
+from incidentbot.service import notifications as notifying
+from incidentbot.service import timeline as events
+from incidentbot.service.access import Policy
+from incidentbot.store import Store
+from incidentbot.views import HelpView, NeedsModal, RegisterView, View
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LinkSigner = Callable[[str, str], tuple[str, datetime]]
+ChangeListener = Callable[[str, str], None]
+
+
+class IncidentService:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        catalogue: Catalogue,
+        drafter: Drafter,
+        clock: Clock,
+        policy: Policy,
+        draft_config: Mapping[str, Any] | None = None,
+        link_signer: LinkSigner | None = None,
+    ) -> None:
+        self.store = store
+        self.catalogue = catalogue
+        self.drafter = drafter
+        self.clock = clock
+        self.policy = policy
+        self.draft_config: Mapping[str, Any] = dict(draft_config or {})
+        self.link_signer = link_signer
+        self.listeners: list[ChangeListener] = []
+
+    # -- what every use case shares ---------------------------------------------------------
+
+    def changed(self, ref: str, kind: str) -> None:
+        """Tell front ends (Slack card updates, reminders) that an incident changed."""
+        for listener in self.listeners:
+            listener(ref, kind)
+
+    def incident(self, ref: str) -> Incident:
+        """The incident ``ref`` as stored (no access rule: the bot's own reads)."""
+        inc = self.store.incident(ref.upper())
+        if inc is None:
+            known = [i.ref for i in self.store.incidents()][-5:]
+            hint = f" Known: {', '.join(known)}." if known else " No incident is declared yet."
+            raise NotFound(
+                f"No incident {ref}.{hint}",
+                message_fr=f"Aucun incident {ref}.",
+            )
+        return inc
+
+    def resolve(self, ref_or_channel: str | None, *, actor: str, action: str) -> Incident:
+        """THE way a front end finds the incident a person acts on (see :mod:`.access`)."""
+        return access.resolve(self, ref_or_channel, actor=actor, action=action)
+
+    def playbook(self, playbook_id: str) -> Playbook:
+        pb = self.catalogue.playbooks.get(playbook_id.lower())
+        if pb is None:
+            raise NotFound(
+                f'Unknown playbook "{playbook_id}". Choose one of: '
+                + ", ".join(sorted(self.catalogue.playbooks))
+                + ".",
+                field="playbook",
+                message_fr=f"Procédure « {playbook_id} » inconnue. Au choix : "
+                + ", ".join(sorted(self.catalogue.playbooks))
+                + ".",
+            )
+        return pb
+
+    @staticmethod
+    def ensure_open(incident: Incident) -> None:
+        if incident.status is IncidentStatus.CLOSED:
+            raise Refused(
+                f"{incident.ref} is closed; nothing in it can change any more.",
+                message_fr=f"{incident.ref} est clos ; plus rien ne peut y changer.",
+            )
+
+    def record(
+        self,
+        incident: Incident | str,
+        kind: EventKind,
+        text: str,
+        actor: str,
+        *,
+        phase: str | None = None,
+        link: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
+        """One timeline event now, in the caller's transaction (:func:`.timeline.record`)."""
+        events.record(
+            self.store,
+            incident,
+            kind,
+            text,
+            actor=actor,
+            at=self.clock(),
+            phase=phase,
+            link=link,
+            data=data,
+        )
+
+    def roles_of(self, actor: str, incident: Incident | None) -> set[str]:
+        return access.roles_of(self, actor, incident)
+
+    def check(self, action: str, actor: str, incident: Incident | None) -> None:
+        access.check(self, action, actor, incident)
+
+    def may_see(self, actor: str, incident: Incident) -> bool:
+        return access.may_see(actor, incident)
+
+    # -- dispatch -------------------------------------------------------------------------
+
+    def handle(self, command: cmd.Command, *, actor: str, context: str | None = None) -> View:
+        """Run a parsed command for ``actor``; ``context`` is the incident implied by where
+        the command was typed (an incident's channel or its ref, the shell's current one)."""
+        match command:
+            case cmd.Help():
+                return HelpView(topic=command.topic)
+            case cmd.Declare():
+                return self.declare_from_options(command, actor=actor)
+            case cmd.ListIncidents():
+                return self.list_open(actor=actor)
+            case cmd.Register():
+                return RegisterView(rows=tuple(self.register_rows()))
+        action = type(command).__name__.lower()
+        incident = self.resolve(command.ref or context, actor=actor, action=action)
+        ref = incident.ref
+        match command:
+            case cmd.Status():
+                return self.card(ref)
+            case cmd.Steps():
+                return self.steps_view(ref)
+            case cmd.Done():
+                return self.complete_step(ref, command.step, actor=actor, note=command.note)
+            case cmd.Skip():
+                return self.skip_step(ref, command.step, actor=actor, reason=command.reason)
+            case cmd.Assign():
+                return self.assign(ref, command.target, command.user, actor=actor)
+            case cmd.Note():
+                return self.add_note(ref, command.text, actor=actor)
+            case cmd.Aware():
+                return self.set_aware(ref, command.when, actor=actor)
+            case cmd.Deadlines():
+                return self.deadlines(ref)
+            case cmd.Timeline():
+                return self.timeline(ref, command.limit or 20, actor=actor)
+            case cmd.Close():
+                return self.close(ref, actor=actor)
+            case cmd.Severity():
+                return self.set_severity(ref, command.level, command.reason, actor=actor)
+            case cmd.Fact():
+                return self.set_fact(ref, command.key, command.value, actor=actor)
+            case cmd.Assess():
+                if not command.options:
+                    return NeedsModal(kind="assess", incident=incident)
+                if "override" in command.options:
+                    return self.override(ref, command.options, actor=actor)
+                return self.assess(ref, command.options, actor=actor)
+            case cmd.Notified():
+                return self.notified(ref, command.jurisdiction, command.reference, actor=actor)
+            case cmd.Draft():
+                return self.draft(
+                    ref, command.kind, command.jurisdiction, command.lang, actor=actor
+                )
+            case cmd.Approve():
+                return self.approve(ref, command.draft, actor=actor)
+        raise UsageError(f"/incident {type(command).__name__.lower()} is not available here.")
+
+    # -- the use cases, by what users do ----------------------------------------------------
+
+    declare_from_options = incidents.declare_from_options
+    declare = incidents.declare
+    set_channel = incidents.set_channel
+    add_note = incidents.add_note
+    set_aware = incidents.set_aware
+    set_severity = incidents.set_severity
+    set_fact = facts.set_fact
+    close = incidents.close
+
+    card = overview.card
+    deadlines = overview.deadlines
+    timeline = overview.timeline
+    list_open = overview.list_open
+
+    steps_view = steps.steps_view
+    step_lines = steps.step_lines
+    complete_step = steps.complete_step
+    skip_step = steps.skip_step
+    assign = steps.assign
+
+    latest_assessment = assessment.latest_assessment
+    decisions = assessment.decisions
+    assess = assessment.assess
+    override = assessment.override
+
+    notifications = notifying.notifications
+    clocks = notifying.clocks
+    notified = notifying.notified
+
+    draft = drafts.draft
+    draft_context = drafts.draft_context
+    find_draft = drafts.find_draft
+    approve = drafts.approve
+
+    due_reminders = reminders.due
+    claim_reminder = reminders.claim
+    snooze = reminders.snooze
+
+    export_data = reports.export_data
+    export = reports.export
+    register_rows = reports.register_rows
+    playbook_title = reports.playbook_title

@@ -1,0 +1,65 @@
+"""Facts the drafts need (``/incident fact KEY value``): each value kept in the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from incidentbot.core.model import EventKind
+from incidentbot.core.when import parse_when, parse_zone
+from incidentbot.errors import UsageError
+from incidentbot.service.incidents import NO, YES
+from incidentbot.views import Ack
+
+if TYPE_CHECKING:
+    from incidentbot.service.facade import IncidentService
+
+FACT_KEYS = (
+"description", "cause", "occurred_at", "vendor_name", "delay_reasons", "persons_in_quebec",
+"others_informed", "election_silence_starts", "consequences", "persons_advice",
+"persons_exception", "persons_notice_planned", "persons_notified_at", "staff_involvement",
+"lessons", "hack_and_leak",
+)  # fmt: skip
+TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at"}
+NUMBER_FACTS = {"persons_in_quebec"}
+BOOL_FACTS = {"hack_and_leak"}
+
+
+def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str) -> Ack:
+    """Record a fact the drafts read (``incident.facts``); the timeline keeps each value."""
+    key = key.lower()
+    if key not in FACT_KEYS:
+        raise UsageError(
+            f'Unknown fact "{key}". Facts: {", ".join(FACT_KEYS)}.',
+            field="fact",
+            message_fr=f"Fait « {key} » inconnu. Faits : {', '.join(FACT_KEYS)}.",
+        )
+    stored: Any = value.strip()
+    if key in TIME_FACTS:
+        stored = parse_when(
+            stored, now=svc.clock(), tz=parse_zone(svc.policy.default_timezone)
+        ).isoformat()
+    if key in NUMBER_FACTS:
+        if not stored.isdigit():
+            raise UsageError(f'{key} must be a whole number, not "{value}".', field=key)
+        stored = int(stored)
+    if key in BOOL_FACTS:
+        if stored.lower() not in YES | NO:
+            raise UsageError(f'{key} must be yes or no, not "{value}".', field=key)
+        stored = stored.lower() in YES
+    with svc.store.transaction():
+        incident = svc.resolve(ref, actor=actor, action="set_fact")
+        svc.ensure_open(incident)
+        facts = dict(incident.facts)
+        previous = facts.get(key)
+        facts[key] = stored
+        svc.store.save_incident(replace(incident, facts=facts))
+        svc.record(
+            incident,
+            EventKind.FACT_SET,
+            f"{key}: {value.strip()}",
+            actor,
+            data={"key": key, "value": stored, "previous": previous},
+        )
+    svc.changed(ref, "fact")
+    return Ack("fact_set", {"ref": ref, "key": key}, incident=incident)

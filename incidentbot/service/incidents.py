@@ -1,0 +1,361 @@
+"""Incidents: declare, notes, awareness, severity, facts, close, and what the card shows.
+
+Each function is a use case of :class:`~incidentbot.service.facade.IncidentService` (its first
+argument): one store transaction that writes the change and its timeline event together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from incidentbot.core import commands as cmd
+from incidentbot.core.model import (
+    EventKind,
+    Incident,
+    IncidentStatus,
+    Playbook,
+    Severity,
+    Step,
+)
+from incidentbot.core.when import parse_when, parse_zone
+from incidentbot.errors import Refused, UsageError
+from incidentbot.views import (
+    Ack,
+    ClosedView,
+    DeclaredView,
+    NeedsModal,
+    View,
+)
+
+if TYPE_CHECKING:
+    from incidentbot.service.facade import IncidentService
+
+log = logging.getLogger(__name__)
+
+SEVERITIES = tuple(s.value for s in Severity)
+YES = {"yes", "oui", "true", "1", "y", "o"}
+NO = {"no", "non", "false", "0", "n"}
+
+# -- declare --------------------------------------------------------------------------
+
+
+def declare_from_options(svc: IncidentService, command: cmd.Declare, *, actor: str) -> View:
+    opts = dict(command.options)
+    title = (opts.pop("title", None) or command.title or "").strip()
+    if not opts and not title:
+        return NeedsModal(kind="declare")
+    if not title:
+        raise UsageError(
+            "A declaration needs a title: /incident declare Donor file leaked "
+            'playbook=vendor-breach aware="2026-11-20 14:00" jurisdiction=qc',
+            field="title",
+            message_fr="Une déclaration a besoin d'un titre : /incident declarer Fichier "
+            "des donateurs divulgué playbook=vendor-breach jurisdiction=qc",
+        )
+    zone_name = opts.pop("tz", None)
+    tz = parse_zone(zone_name or svc.policy.default_timezone)
+    now = svc.clock()
+    aware = opts.pop("aware", None)
+    detected = opts.pop("detected", None)
+    juris = opts.pop("jurisdiction", None)
+    private = opts.pop("private", None)
+    lang = opts.pop("lang", None)
+    if lang is not None and lang.lower() not in ("en", "fr"):
+        raise UsageError(f'lang must be en or fr, not "{lang}".', field="lang")
+    if private is not None and private.lower() not in YES | NO:
+        raise UsageError(f'private must be yes or no, not "{private}".', field="private")
+    return svc.declare(
+        actor=actor,
+        title=title,
+        playbook_id=opts.pop("playbook", "") or "generic-breach",
+        aware_at=parse_when(aware, now=now, tz=tz) if aware else None,
+        detected_at=parse_when(detected, now=now, tz=tz) if detected else None,
+        jurisdictions=juris.split(",") if juris else None,
+        lead=user_id(opts.pop("lead", None)),
+        severity_level=opts.pop("severity", None),
+        language=lang.lower() if lang else None,
+        private=(private or "no").lower() in YES,
+    )
+
+
+def declare(
+    svc: IncidentService,
+    *,
+    actor: str,
+    title: str,
+    playbook_id: str,
+    aware_at: datetime | None = None,
+    detected_at: datetime | None = None,
+    jurisdictions: Sequence[str] | None = None,
+    lead: str | None = None,
+    severity_level: str | None = None,
+    language: str | None = None,
+    private: bool = False,
+    channel: str | None = None,
+) -> DeclaredView:
+    now = svc.clock()
+    title = title.strip()
+    if not title:
+        raise UsageError(
+            "The title cannot be empty.",
+            field="title",
+            message_fr="Le titre ne peut pas être vide.",
+        )
+    if len(title) > 200:
+        raise UsageError(
+            f"The title is {len(title)} characters long; keep it under 200.",
+            field="title",
+            message_fr="Le titre dépasse 200 caractères.",
+        )
+    pb = svc.playbook(playbook_id)
+    juris = jurisdictions_of(svc, jurisdictions, pb)
+    sev = severity_of(severity_level) if severity_level else None
+    for at, name in ((aware_at, "aware"), (detected_at, "detected")):
+        if at is not None and at > now:
+            raise UsageError(f"The {name} time is in the future.", field=name)
+    lead = lead or actor
+    with svc.store.transaction():
+        ref = f"INC-{svc.store.next_number()}"
+        incident = Incident(
+            ref=ref,
+            title=title,
+            playbook=pb.id,
+            status=IncidentStatus.OPEN,
+            declared_by=actor,
+            declared_at=now,
+            aware_at=aware_at,
+            detected_at=detected_at or aware_at or now,
+            severity=sev,
+            lead=lead,
+            channel=channel,
+            language=language or svc.policy.default_language,
+            jurisdictions=juris,
+            private=private,
+            roles={"lead": lead},
+        )
+        svc.store.insert_incident(incident)
+        svc.store.insert_steps(
+            [
+                Step(
+                    incident=ref,
+                    definition=d,
+                    due_at=(aware_at + d.due) if aware_at is not None and d.due else None,
+                )
+                for d in pb.steps
+            ]
+        )
+        svc.record(
+            incident,
+            EventKind.DECLARED,
+            title,
+            actor,
+            data={
+                "playbook": pb.id,
+                "jurisdictions": list(juris),
+                "lead": lead,
+                "severity": sev.value if sev else None,
+                "aware_at": aware_at.isoformat() if aware_at else None,
+                "private": private,
+            },
+        )
+        if aware_at is not None:
+            svc.record(
+                incident,
+                EventKind.AWARE_SET,
+                aware_at.isoformat(),
+                actor,
+                data={"aware_at": aware_at.isoformat()},
+            )
+    log.info("%s declared by %s (playbook %s)", ref, actor, pb.id)
+    svc.changed(ref, "declared")
+    return DeclaredView(card=svc.card(ref))
+
+
+def jurisdictions_of(
+    svc: IncidentService, given: Sequence[str] | None, pb: Playbook
+) -> tuple[str, ...]:
+    if given is None:
+        ids = list(svc.policy.default_jurisdictions or pb.jurisdictions)
+    else:
+        ids = [j.strip().lower() for j in given if j.strip()]
+    unknown = [j for j in ids if j not in svc.catalogue.jurisdictions]
+    if unknown:
+        raise UsageError(
+            f'Unknown jurisdiction "{unknown[0]}". Choose among: '
+            + ", ".join(sorted(svc.catalogue.jurisdictions))
+            + " (several with commas: jurisdiction=qc,fr).",
+            field="jurisdiction",
+            message_fr=f"Juridiction « {unknown[0]} » inconnue. Au choix : "
+            + ", ".join(sorted(svc.catalogue.jurisdictions))
+            + ".",
+        )
+    return tuple(dict.fromkeys(ids))
+
+
+def severity_of(level: str) -> Severity:
+    norm = level.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return Severity(norm)
+    except ValueError:
+        raise UsageError(
+            f'Unknown severity "{level}". Choose one of: {", ".join(SEVERITIES)}.',
+            field="severity",
+            message_fr=f"Gravité « {level} » inconnue. Au choix : {', '.join(SEVERITIES)}.",
+        ) from None
+
+
+def set_channel(
+    svc: IncidentService, ref: str, channel: str, *, actor: str = "incidentbot"
+) -> None:
+    """Record the incident's Slack channel (once it exists) with its timeline event."""
+    with svc.store.transaction():
+        incident = svc.incident(ref)
+        if incident.channel == channel:
+            return
+        svc.store.save_incident(replace(incident, channel=channel))
+        svc.record(incident, EventKind.CHANNEL_SET, channel, actor, data={"channel": channel})
+
+
+# -- notes, awareness, severity -------------------------------------------------------
+
+
+def add_note(
+    svc: IncidentService,
+    ref: str,
+    text: str,
+    *,
+    actor: str,
+    link: str | None = None,
+    source: str = "command",
+    key: str | None = None,
+    at: datetime | None = None,
+) -> Ack:
+    """A note in the timeline; ``key`` (e.g. a Slack message ts) makes it idempotent."""
+    if not text or not text.strip():
+        raise UsageError(
+            "A note needs some text: /incident note what happened.",
+            field="note",
+            message_fr="Une note a besoin d'un texte.",
+        )
+    if len(text) > 40_000:
+        raise UsageError(
+            f"The note is {len(text)} characters long; keep it under 40,000.", field="note"
+        )
+    with svc.store.transaction():
+        incident = svc.resolve(ref, actor=actor, action="add_note")
+        svc.ensure_open(incident)
+        if key is not None:
+            exists = svc.store.conn.execute(
+                "SELECT 1 FROM timeline WHERE incident = ? AND kind = ? "
+                "AND json_extract(data, '$.key') = ?",
+                [ref, EventKind.NOTE.value, key],
+            ).fetchone()
+            if exists:
+                return Ack("note_exists", {"ref": ref}, incident=incident, changed=False)
+        data: dict[str, Any] = {"source": source}
+        if key is not None:
+            data["key"] = key
+        if at is not None:
+            data["message_at"] = at.isoformat()
+        svc.record(incident, EventKind.NOTE, text.strip(), actor, link=link, data=data)
+    svc.changed(ref, "note")
+    return Ack("note_added", {"ref": ref}, incident=incident)
+
+
+def set_aware(
+    svc: IncidentService, ref: str, when: str | datetime, *, actor: str, tz: str | None = None
+) -> Ack:
+    incident = svc.resolve(ref, actor=actor, action="set_aware")
+    svc.ensure_open(incident)
+    now = svc.clock()
+    if isinstance(when, str):
+        aware_at = parse_when(when, now=now, tz=parse_zone(tz or svc.policy.default_timezone))
+    else:
+        aware_at = when
+        if aware_at > now:
+            raise UsageError("The awareness time is in the future.", field="aware")
+    if incident.aware_at is not None:
+        svc.check("aware", actor, incident)
+    with svc.store.transaction():
+        incident = svc.incident(ref)
+        svc.store.save_incident(replace(incident, aware_at=aware_at))
+        for step in svc.store.steps(ref):
+            if step.is_open and step.definition.due:
+                svc.store.save_step(replace(step, due_at=aware_at + step.definition.due))
+        svc.record(
+            incident,
+            EventKind.AWARE_SET,
+            aware_at.isoformat(),
+            actor,
+            data={
+                "aware_at": aware_at.isoformat(),
+                "previous": incident.aware_at.isoformat() if incident.aware_at else None,
+            },
+        )
+    svc.changed(ref, "aware")
+    return Ack("aware_set", {"ref": ref, "at": aware_at}, incident=incident)
+
+
+def set_severity(
+    svc: IncidentService, ref: str, level: str, reason: str | None, *, actor: str
+) -> Ack:
+    incident = svc.resolve(ref, actor=actor, action="set_severity")
+    svc.ensure_open(incident)
+    sev = severity_of(level)
+    svc.check("severity", actor, incident)
+    with svc.store.transaction():
+        incident = svc.incident(ref)
+        svc.store.save_incident(replace(incident, severity=sev))
+        svc.record(
+            incident,
+            EventKind.SEVERITY_SET,
+            reason or "",
+            actor,
+            data={
+                "severity": sev.value,
+                "previous": incident.severity.value if incident.severity else None,
+            },
+        )
+    svc.changed(ref, "severity")
+    return Ack("severity_set", {"ref": ref, "severity": sev.value}, incident=incident)
+
+
+# -- close ----------------------------------------------------------------------------
+
+
+def close(svc: IncidentService, ref: str, *, actor: str) -> ClosedView:
+    incident = svc.resolve(ref, actor=actor, action="close")
+    svc.ensure_open(incident)
+    svc.check("close", actor, incident)
+    with svc.store.transaction():
+        open_mandatory = [
+            s.id for s in svc.store.steps(ref) if s.is_open and s.definition.mandatory
+        ]
+        if open_mandatory:
+            raise Refused(
+                f"{ref} cannot be closed: mandatory steps are still open: "
+                f"{', '.join(open_mandatory)}. Complete them (/incident done STEP) or skip "
+                "them with a reason (/incident skip STEP reason).",
+                message_fr=f"{ref} ne peut pas être clos : étapes obligatoires ouvertes : "
+                f"{', '.join(open_mandatory)}.",
+            )
+        now = svc.clock()
+        closed = replace(incident, status=IncidentStatus.CLOSED, closed_at=now)
+        svc.store.save_incident(closed)
+        svc.record(incident, EventKind.CLOSED, "", actor)
+    svc.changed(ref, "closed")
+    return ClosedView(incident=closed)
+
+
+def user_id(value: str | None) -> str | None:
+    """``<@U123|bob>`` -> ``U123``; ``@dpo`` -> ``dpo``."""
+    if value is None:
+        return None
+    v = value.strip()
+    if v.startswith("<@") and v.endswith(">"):
+        return v[2:-1].split("|", 1)[0]
+    return v.lstrip("@") or None
