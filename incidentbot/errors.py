@@ -29,18 +29,26 @@ class IncidentbotError(Exception):
         super().__init__(message)
         self.sentence = message
         self.field = field
-        self.message_fr = message_fr
+        self._message_fr = message_fr
 
     @property
     def message(self) -> str:
         """The sentence in English (logs, tests, callers that know no reader)."""
         return render(self.sentence, "en")
 
+    @property
+    def message_fr(self) -> str | None:
+        """The sentence in French, if there is one."""
+        if isinstance(self.sentence, Message):
+            return self.sentence.render("fr")
+        return self._message_fr
+
     def text(self, lang: str = "en") -> str:
+        """The sentence in ``lang`` (English when there is no French one)."""
         if isinstance(self.sentence, Message):
             return self.sentence.render(lang)
-        if lang == "fr" and self.message_fr:
-            return self.message_fr
+        if lang == "fr" and self._message_fr:
+            return self._message_fr
         return self.sentence
 
 

@@ -26,7 +26,9 @@ The API:
     a sentence to render later, for code that does not know the reader's language (the core,
     errors raised deep down): :class:`~incidentbot.errors.IncidentbotError` accepts one, and
     the edge calls ``error.text(lang)``. A parameter may itself be a :class:`Message` (rendered
-    in the same language); ``str(message)`` is English, for logs.
+    in the same language), and so may a ``{"en": ..., "fr": ...}`` mapping (the text of a
+    playbook or a jurisdiction, picked in the reader's language); ``str(message)`` is English,
+    for logs.
 
 Adding or converting a sentence (contributors): pick a key named after the module or the thing
 (``reports.register.title``), add it to the three files (``.pot``, ``en`` and ``fr``; both
@@ -153,6 +155,8 @@ def _fill(text: str, lang: str, params: Mapping[str, Any]) -> str:
 def _value(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Mapping):  # a {lang: text} of a playbook or a jurisdiction
+        return value.get(lang) or value.get(DEFAULT_LANG) or next(iter(value.values()), "")
     if isinstance(value, int | float) and not isinstance(value, bool):
         return number(value, lang)
     return value

@@ -10,7 +10,9 @@ no renderer spaces punctuation by hand:
 * dates with Babel, "1er décembre 2026" for the first of the month (:func:`date`);
 * numbers grouped the French way, "2 300" with a narrow no-break space (:func:`number`).
 
-Only the catalogue's own text is respaced: a user's words filled into a sentence are never
+Babel is imported when a number or a date is first formatted, not at import, so the pure core
+can import :mod:`incidentbot.i18n` (and this module) without loading it. Only the catalogue's
+own text is respaced: a user's words filled into a sentence are never
 touched.
 """
 
@@ -19,9 +21,6 @@ from __future__ import annotations
 import re
 from datetime import date as Date
 from datetime import datetime
-
-from babel.dates import format_date
-from babel.numbers import format_decimal
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -58,12 +57,16 @@ def number(value: int | float, lang: str) -> str:
     (``timeline 1000``); French prose groups them as the Imprimerie nationale asks.
     """
     if lang == "fr" and not isinstance(value, bool):
+        from babel.numbers import format_decimal
+
         return format_decimal(value, locale=_LOCALES["fr"])
     return str(value)
 
 
 def date(value: Date | datetime, lang: str) -> str:
     """``1er décembre 2026`` / ``2 décembre 2026`` in French, ``1 December 2026`` in English."""
+    from babel.dates import format_date
+
     day = value.date() if isinstance(value, datetime) else value
     if lang == "fr" and day.day == 1:
         return "1er " + format_date(day, "MMMM y", locale=_LOCALES["fr"])
