@@ -33,7 +33,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from incidentbot.errors import UsageError
 from incidentbot.i18n import Message, render
@@ -355,12 +355,12 @@ def _name(sub: str) -> Message:
     return Message(f"commands.name.{sub}")
 
 
-def _refusal(msgid: str, form: str, /, **params: object) -> UsageError:
+def _refusal(msgid: str, form: str, /, **params: Any) -> UsageError:
     """A refusal that ends with the right form of the subcommand ``form``."""
     return UsageError(Message(f"commands.{msgid}", form=_form(form), **params))
 
 
-def _missing(sub: str, what: str, **params: object) -> UsageError:
+def _missing(sub: str, what: str, **params: Any) -> UsageError:
     return _refusal("missing", sub, sub=_name(sub), what=Message(f"commands.what.{what}", **params))
 
 
