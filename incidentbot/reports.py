@@ -19,6 +19,7 @@ from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
+from incidentbot.i18n import t
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -187,9 +188,32 @@ def _md(text: Any) -> str:
     return str(text or "").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
+def _value(kind: str, code: str, lang: str) -> str:
+    """A stored code (``open``, ``very_high``, ``step_done``) as a reader of ``lang`` reads it.
+
+    English keeps the codes, which are also what commands take (``severity very_high``);
+    French shows the catalogue's words.
+    """
+    if lang == "en" or not code:
+        return code
+    label = t(f"{kind}.{code}", lang, context="web")
+    return code if label == f"{kind}.{code}" else label
+
+
+def _yes_no(value: Any, lang: str) -> str:
+    if lang == "en":
+        return str(value)
+    return t("field.yes" if value else "field.no", lang).lower()
+
+
+def _score(value: Any, lang: str) -> str:
+    if lang == "fr" and isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    return str(value)
+
+
 def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
     inc = data["incident"]
-    fr = lang == "fr"
 
     def local(iso: str | None) -> str:
         if not iso:
@@ -200,64 +224,58 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
         )
 
     out = [f"# {inc['ref']} — {inc['title']}", ""]
+    status = _value("label", inc["status"], lang)
+    severity = _value("severity", inc["severity"], lang) if inc["severity"] else "—"
     facts = [
-        ("Statut" if fr else "Status", inc["status"]),
-        ("Procédure" if fr else "Playbook", inc["playbook"]),
-        ("Responsable" if fr else "Lead", inc["lead"]),
-        ("Gravité" if fr else "Severity", inc["severity"] or "—"),
-        ("Détecté" if fr else "Detected", local(inc["detected_at"])),
-        ("Connu" if fr else "Aware", local(inc["aware_at"])),
-        ("Juridictions" if fr else "Jurisdictions", ", ".join(inc["jurisdictions"]) or "—"),
-        (
-            "Déclaré par" if fr else "Declared by",
-            f"{inc['declared_by']}, {local(inc['declared_at'])}",
-        ),
+        ("reports.status", status),
+        ("reports.playbook", inc["playbook"]),
+        ("reports.lead", inc["lead"]),
+        ("reports.severity", severity),
+        ("reports.detected", local(inc["detected_at"])),
+        ("reports.aware", local(inc["aware_at"])),
+        ("reports.jurisdictions", ", ".join(inc["jurisdictions"]) or "—"),
+        ("reports.declared_by", f"{inc['declared_by']}, {local(inc['declared_at'])}"),
     ]
-    out += [f"- **{k}**: {_md(v)}" for k, v in facts]
+    out += [t("reports.fact", lang, label=t(k, lang), value=_md(v)) for k, v in facts]
     if data["assessment"]:
         a = data["assessment"]
+        band = _value("severity", a["band"], lang) if a["band"] else a["band"]
         out += [
             "",
-            "## " + ("Évaluation" if fr else "Assessment") + f" (v{a['version']})",
+            t("reports.assessment", lang, version=a["version"]),
             "",
-            f"- score {a['score']} ({a['band']})",
+            t("reports.score", lang, score=_score(a["score"], lang), band=band),
         ]
         for d in a["decisions"]:
             out.append(
-                f"- {d['jurisdiction']}: authority={d['authority']} persons={d['persons']}"
-                f" — {_md(d['rule'])}"
+                t(
+                    "reports.decision",
+                    lang,
+                    jurisdiction=d["jurisdiction"],
+                    authority=_yes_no(d["authority"], lang),
+                    persons=_yes_no(d["persons"], lang),
+                    rule=_md(d["rule"]),
+                )
             )
-    out += [
-        "",
-        "## " + ("Étapes" if fr else "Steps"),
-        "",
-        "| step | phase | status | by | at | note |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    out += ["", t("reports.steps", lang), "", t("reports.steps_header", lang)]
+    out.append("| --- | --- | --- | --- | --- | --- |")
     for s in data["steps"]:
+        phase, status = _value("phase", s["phase"], lang), _value("status", s["status"], lang)
         out.append(
-            f"| {s['id']} | {s['phase']} | {s['status']} | {_md(s['done_by'] or '')} | "
+            f"| {s['id']} | {phase} | {status} | {_md(s['done_by'] or '')} | "
             f"{local(s['done_at']) if s['done_at'] else ''} | {_md(s['note'])} |"
         )
-    out += [
-        "",
-        "## " + ("Chronologie" if fr else "Timeline"),
-        "",
-        "| # | time | actor | kind | text |",
-        "| --- | --- | --- | --- | --- |",
-    ]
+    out += ["", t("reports.timeline", lang), "", t("reports.timeline_header", lang)]
+    out.append("| --- | --- | --- | --- | --- |")
     for e in data["timeline"]:
-        what = e["kind"] + (f" {e['data']['step']}" if e["data"].get("step") else "")
+        kind = _value("kind", e["kind"], lang)
+        what = kind + (f" {e['data']['step']}" if e["data"].get("step") else "")
         out.append(
             f"| {e['seq']} | {local(e['at'])} | {_md(e['actor'])} | {_md(what)} | {_md(e['text'])} |"
         )
     chain = data["chain"]
-    out += [
-        "",
-        ("Chaîne de hachage" if fr else "Hash chain")
-        + f": {'OK' if chain['verified'] else chain['problem']}; head `{chain['head']}`",
-        "",
-    ]
+    state = "OK" if chain["verified"] else chain["problem"]
+    out += ["", t("reports.chain", lang, state=state, head=chain["head"]), ""]
     return "\n".join(out)
 
 
@@ -303,7 +321,7 @@ def register_rows(service: Any) -> list[dict[str, Any]]:
                 "jurisdictions": ",".join(inc.jurisdictions),
                 "detected_at": _iso(inc.detected_at),
                 "aware_at": _iso(inc.aware_at),
-                "breach_kinds": ",".join(kinds) if a else "not assessed",
+                "breach_kinds": ",".join(kinds) if a else t("reports.not_assessed"),
                 "data_categories": ",".join(inputs.get("data") or []),
                 "persons": inputs.get("persons"),
                 "records": inputs.get("records"),
@@ -311,13 +329,8 @@ def register_rows(service: Any) -> list[dict[str, Any]]:
                 or (inc.severity.value if inc.severity else None),
                 "severity_score": (a or {}).get("score"),
                 "risk_reasoning": ((a or {}).get("method") or {}).get("explain", ""),
-                "decisions": "; ".join(
-                    f"{d['jurisdiction']}: {'notify authority' if d['authority'] else 'document only'}"
-                    f"{' + persons' if d['persons'] else ''}"
-                    f"{' (override: ' + d['override']['reason'] + ')' if d.get('override') else ''}"
-                    for d in (a or {}).get("decisions", [])
-                )
-                or "not assessed",
+                "decisions": _decisions((a or {}).get("decisions", []), "en"),
+                "_decisions": (a or {}).get("decisions", []),
                 "authority_notified": "; ".join(
                     f"{n['jurisdiction']} {n['notified_at']} {n['reference'] or ''}".strip()
                     for n in notes
@@ -339,16 +352,31 @@ def register_rows(service: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _decisions(decisions: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """``qc: notify authority + persons (override: ...)``, in ``lang``."""
+    return "; ".join(
+        t(
+            "reports.decision.line",
+            lang,
+            jurisdiction=d["jurisdiction"],
+            decision=t(
+                "reports.decision.authority" if d["authority"] else "reports.decision.document",
+                lang,
+            ),
+            persons=t("reports.decision.persons", lang) if d["persons"] else "",
+            override=t("reports.decision.override", lang, reason=d["override"]["reason"])
+            if d.get("override")
+            else "",
+        )
+        for d in decisions
+    ) or t("reports.not_assessed", lang)
+
+
 def register_csv(rows: Sequence[Mapping[str, Any]]) -> str:
     return to_csv(REGISTER_HEADER, ([r.get(k) for k in REGISTER_HEADER] for r in rows))
 
 
 def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
-    title = (
-        "Registre des incidents de confidentialité"
-        if lang == "fr"
-        else "Register of personal-data breaches"
-    )
     cols = (
         "ref",
         "title",
@@ -361,8 +389,24 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
         "authority_notified",
         "keep_until",
     )
-    out = [f"# {title}", "", "| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
-    out += ["| " + " | ".join(_md(r.get(c)) for c in cols) + " |" for r in rows]
+    out = [
+        "# " + t("reports.register.title", lang),
+        "",
+        t("reports.register.header", lang),
+        "|" + " --- |" * len(cols),
+    ]
+    for r in rows:
+        shown = dict(r)
+        if lang != "en":
+            shown["status"] = _value("label", r["status"], lang)
+            shown["severity_band"] = _value("severity", r.get("severity_band") or "", lang)
+            shown["decisions"] = _decisions(r.get("_decisions") or [], lang)
+            shown["data_categories"] = ", ".join(
+                _value("value.data", c, lang)
+                for c in (r.get("data_categories") or "").split(",")
+                if c
+            )
+        out.append("| " + " | ".join(_md(shown.get(c)) for c in cols) + " |")
     return "\n".join(out) + "\n"
 
 
