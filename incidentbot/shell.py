@@ -192,7 +192,7 @@ class Shell:
             case ListView():
                 return self.listing(view)
             case HelpView():
-                return cmd.usage_text(lang)
+                return cmd.usage_text(lang, view.topic)
             case ClosedView():
                 return "✓ " + t("closed", lang, ref=view.incident.ref)
             case AssessmentView():
@@ -340,7 +340,10 @@ class Shell:
             lines += [t("shell.changes_since", self.lang, version=view.previous_version), view.diff]
         if view.missing:
             lines.append(self._label("label.missing"))
-            lines += [f"  - {m.description}: {m.supplied_by}" for m in view.missing]
+            lines += [
+                f"  - {t('label.colon', self.lang, label=m.description)} {m.supplied_by}"
+                for m in view.missing
+            ]
         if written:
             lines.append(t("shell.files", self.lang, names=", ".join(written)))
         return "\n".join(lines)
