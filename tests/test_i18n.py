@@ -167,9 +167,14 @@ def english(text: str) -> bool:
 
 
 def literals(node: ast.AST) -> list[str]:
-    return [
-        n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-    ]
+    """The strings in ``node``; an f-string's literal parts are read as one sentence."""
+    found = []
+    for n in ast.walk(node):
+        if isinstance(n, ast.JoinedStr):
+            found.append(" ".join(str(v.value) for v in n.values if isinstance(v, ast.Constant)))
+        elif isinstance(n, ast.Constant) and isinstance(n.value, str):
+            found.append(n.value)
+    return found
 
 
 def built_english(path: Path) -> list[str]:

@@ -25,6 +25,7 @@ from slack_sdk.errors import SlackApiError
 
 from incidentbot import reminders, reports, usecases
 from incidentbot.errors import IncidentbotError, UsageError
+from incidentbot.i18n import Message
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import t
 from incidentbot.views import DraftView
@@ -173,11 +174,10 @@ def parse_snooze(value: str) -> tuple[str, str, int]:
         data = json.loads(value)
         ref, item, hours = str(data["ref"]), str(data["item"]), int(data["hours"])
     except (ValueError, KeyError, TypeError):
-        raise UsageError(
-            'A snooze button carries {"ref": "INC-1", "item": "clock:fr", "hours": 6}.'
-        ) from None
+        payload = '{"ref": "INC-1", "item": "clock:fr", "hours": 6}'
+        raise UsageError(Message("slack.snooze_payload", payload=payload)) from None
     if not 1 <= hours <= SNOOZE_MAX_HOURS:
-        raise UsageError(f"A snooze lasts 1 to {SNOOZE_MAX_HOURS} hours, not {hours}.")
+        raise UsageError(Message("slack.snooze_hours", max=SNOOZE_MAX_HOURS, hours=hours))
     return ref, item, hours
 
 
