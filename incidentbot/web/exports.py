@@ -9,6 +9,7 @@ from typing import Any
 
 from incidentbot import reports
 from incidentbot.errors import NotFound
+from incidentbot.i18n import Message
 from incidentbot.web.filters import Filters, step_of
 from incidentbot.web.wording import word
 
@@ -59,10 +60,7 @@ def draft_file(service: Any, ref: str, draft_id: int) -> tuple[str, str]:
     incident = service.incident(ref)
     rows = service.store.rows("drafts", "incident = ? AND id = ?", [incident.ref, draft_id])
     if not rows:
-        raise NotFound(
-            f"{incident.ref} has no draft number {draft_id}.",
-            message_fr=f"{incident.ref} n'a pas de projet numéro {draft_id}.",
-        )
+        raise NotFound(Message("exports.no_draft", ref=incident.ref, number=draft_id))
     r = rows[0]
     parts = [incident.ref, r["kind"], r["jurisdiction"], r["language"], r.get("variant")]
     name = "-".join(str(p) for p in parts if p) + f"-v{r['version']}.md"
