@@ -174,7 +174,7 @@ def playbooks_check(obj: Context, directory: Path | None) -> None:
     else:
         problems = pb.check([directory], base=list(settings.all_playbook_dirs[:1]))
     for p in problems:
-        click.echo(str(p), err=True)
+        click.echo(p.text(settings.language), err=True)
     if problems:
         sys.exit(1)
     click.echo(_("cli.playbooks_valid", settings.language))

@@ -153,8 +153,8 @@ def _fill(text: str, lang: str, params: Mapping[str, Any]) -> str:
 
 
 def _value(value: Any, lang: str) -> Any:
-    if isinstance(value, Message):
-        return value.render(lang)
+    if isinstance(value, Message) or callable(getattr(value, "render", None)):
+        return value.render(lang)  # a Message, or any object that words itself in ``lang``
     if isinstance(value, Mapping):  # a {lang: text} of a playbook or a jurisdiction
         return value.get(lang) or value.get(DEFAULT_LANG) or next(iter(value.values()), "")
     if isinstance(value, int | float) and not isinstance(value, bool):
