@@ -269,6 +269,8 @@ notifié qc CAI-2026-117
 notifié zz
 brouillon vendor qc fr
 approuver nimporte-quoi
+approuver vendor-qc-fr-v1
+échéances maintenant
 registre
 truc
 INC-1 état maintenant
