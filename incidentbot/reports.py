@@ -20,6 +20,7 @@ from dateutil.relativedelta import relativedelta
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
 from incidentbot.i18n import t
+from incidentbot.typography import number
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -401,6 +402,9 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
             shown["status"] = _value("label", r["status"], lang)
             shown["severity_band"] = _value("severity", r.get("severity_band") or "", lang)
             shown["decisions"] = _decisions(r.get("_decisions") or [], lang)
+            for count in ("persons", "records"):
+                if isinstance(r.get(count), int):
+                    shown[count] = number(r[count], lang)
             shown["data_categories"] = ", ".join(
                 _value("value.data", c, lang)
                 for c in (r.get("data_categories") or "").split(",")

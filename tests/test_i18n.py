@@ -329,6 +329,8 @@ def test_a_french_user_reads_no_english_sentence(tmp_path: Path) -> None:
     lines = printed(result)
     assert any("Étape revoke-vendor-access de INC-1 terminée" in line for line in lines)
     assert any("lignes refusées" in line for line in lines)
+    assert any(f"| 2{NNBSP}300 |" in line for line in lines)  # the register groups numbers
+    assert any("| très élevée |" in line for line in lines)  # and words its values
     english_lines = [
         line
         for line in lines
