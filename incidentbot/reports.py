@@ -354,23 +354,29 @@ def register_rows(service: Any) -> list[dict[str, Any]]:
 
 
 def _decisions(decisions: Sequence[Mapping[str, Any]], lang: str) -> str:
-    """``qc: notify authority + persons (override: ...)``, in ``lang``."""
-    return "; ".join(
-        t(
-            "reports.decision.line",
-            lang,
-            jurisdiction=d["jurisdiction"],
-            decision=t(
-                "reports.decision.authority" if d["authority"] else "reports.decision.document",
+    """``qc: notify the regulator and the persons (override: ...)``, in ``lang``.
+
+    The decision is worded as everywhere else (``decision.*``: the shell, Slack, the page).
+    """
+    lines = []
+    for d in decisions:
+        if d["authority"]:
+            key = "both" if d["persons"] else "authority"
+        else:
+            key = "persons" if d["persons"] else "document"
+        override = d.get("override")
+        lines.append(
+            t(
+                "reports.decision.line",
                 lang,
-            ),
-            persons=t("reports.decision.persons", lang) if d["persons"] else "",
-            override=t("reports.decision.override", lang, reason=d["override"]["reason"])
-            if d.get("override")
-            else "",
+                jurisdiction=d["jurisdiction"],
+                decision=t(f"decision.{key}", lang),
+                override=t("reports.decision.override", lang, reason=override["reason"])
+                if override
+                else "",
+            )
         )
-        for d in decisions
-    ) or t("reports.not_assessed", lang)
+    return "; ".join(lines) or t("reports.not_assessed", lang)
 
 
 def register_csv(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -207,5 +207,5 @@ def test_register_lists_an_incident_assessed_as_document_only(service) -> None: 
     assert view.decisions[0]["authority"] is False
     rows = reports.register_rows(service)
     assert [r["ref"] for r in rows] == ["INC-1"]
-    assert "document only" in rows[0]["decisions"]
+    assert "document internally only" in rows[0]["decisions"]
     assert rows[0]["keep_until"] == "2031-11-22"
