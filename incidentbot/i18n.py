@@ -123,6 +123,7 @@ def _find(msgid: str, lang: str, context: str | None) -> tuple[_Catalogue, str |
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def gettext(msgid: str, lang: str = DEFAULT_LANG, /, *, context: str | None = None) -> str:
     """The sentence ``msgid`` in ``lang`` (typography applied), unfilled; ``msgid`` if unknown."""
     found = _find(msgid, lang, context)
