@@ -32,7 +32,9 @@ The API:
 
 Adding or converting a sentence (contributors): pick a key named after the module or the thing
 (``reports.register.title``), add it to the three files (``.pot``, ``en`` and ``fr``; both
-translations are required, ``tests/test_i18n.py`` fails otherwise), then call
+translations are required, ``tests/test_i18n.py`` fails otherwise) with
+``python tools/catalogue.py add KEY --en ... --fr ...`` (``find TEXT`` first: reuse a sentence
+that is already worded rather than wording it twice), then call
 ``_("reports.register.title", lang)`` where the language is known, or return / raise
 ``Message("...", name=value)`` where it is not. Write French with plain spaces before ``: ; ! ?``
 and inside « »: the catalogue puts the no-break spaces in. ``tests/test_i18n.py`` also scans the
