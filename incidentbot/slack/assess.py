@@ -155,7 +155,8 @@ def override_modal(*, ref: str, decision: Mapping[str, Any], authority: str, lan
 
     computed = decision.get("computed") or decision
     summary = (
-        f"*{bk.esc(ref)} · {bk.esc(jid)}*: "
+        t("label.colon", lang, label=f"*{bk.esc(ref)} · {bk.esc(jid)}*")
+        + " "
         + bk.decision_text(bool(computed["authority"]), bool(computed["persons"]), lang)
         + (f"\n{bk.esc(decision['rule'])}" if decision.get("rule") else "")
     )
