@@ -156,6 +156,10 @@ class Shell:
         label = t(f"kind.{kind}", self.lang)
         return kind if label == f"kind.{kind}" else label
 
+    def _colon(self, text: str) -> str:
+        """``text:`` / ``text :``, the colon in the reader's typography."""
+        return t("label.colon", self.lang, label=text)
+
     def _label(self, key: str) -> str:
         """``Lead:`` / ``Responsable :``: a catalogue label followed by its colon."""
         return t("label.colon", self.lang, label=t(key, self.lang))
@@ -212,7 +216,11 @@ class Shell:
         s = line.step
         mark = {"pending": "[ ]", "done": "[x]", "skipped": "[-]"}[s.status.value]
         who = line.assignee or t("label.unassigned", self.lang)
-        parts = [f"{mark} {s.id}: {pick(s.definition.title, self.lang)}", f"({line.owner}: {who}"]
+        colon = self._colon
+        parts = [
+            f"{mark} {colon(s.id)} {pick(s.definition.title, self.lang)}",
+            f"({colon(line.owner)} {who}",
+        ]
         if s.due_at and s.is_open:
             parts[-1] += f", {t('label.due', self.lang)} {self.when(s.due_at)}"
         parts[-1] += ")"
