@@ -15,6 +15,7 @@ import click
 
 from incidentbot import config as config_module
 from incidentbot.errors import IncidentbotError
+from incidentbot.i18n import Message, _
 
 if TYPE_CHECKING:
     from incidentbot.app import App
@@ -39,6 +40,13 @@ class Context:
             self._settings = config_module.load()
         return self._settings
 
+    @property
+    def lang(self) -> str:
+        """The reader's language: the settings', or INCIDENTBOT_LANG's while they fail."""
+        if self._settings is not None:
+            return self._settings.language
+        return config_module.reader_language()
+
 
 def fail(exc: IncidentbotError, lang: str = "en") -> None:
     click.secho(exc.text(lang), fg="red", err=True)
@@ -52,7 +60,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except IncidentbotError as exc:
-            fail(exc)
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            fail(exc, obj.lang if obj is not None else config_module.reader_language())
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -114,7 +123,7 @@ def shell(obj: Context, script: Path | None, actor: str | None, drafts_dir: Path
     try:
         lines = script.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise IncidentbotError(f"Cannot read the script {script}: {exc}") from exc
+        raise IncidentbotError(Message("cli.script_unreadable", script=script, error=exc)) from exc
     sys.exit(sh.run_script(lines))
 
 
@@ -132,16 +141,16 @@ def playbooks_check(obj: Context, directory: Path | None) -> None:
 
     settings = obj.settings
     if directory is not None and not directory.is_dir():
-        raise IncidentbotError(f"{directory} is not a folder.")
+        raise IncidentbotError(Message("cli.not_a_folder", directory=directory))
     if directory is None:
         problems = pb.check(list(settings.all_playbook_dirs))
     else:
         problems = pb.check([directory], base=list(settings.all_playbook_dirs[:1]))
     for p in problems:
-        click.echo(str(p), err=True)
+        click.echo(p.text(settings.language), err=True)
     if problems:
         sys.exit(1)
-    click.echo("All playbooks are valid.")
+    click.echo(_("cli.playbooks_valid", settings.language))
 
 
 @main.group()
@@ -162,11 +171,12 @@ def templates_check(obj: Context, directory: Path | None) -> None:
 
     settings = obj.settings
     if directory is not None and not directory.is_dir():
-        raise IncidentbotError(f"{directory} is not a folder.")
+        raise IncidentbotError(Message("cli.not_a_folder", directory=directory))
     dirs = [directory] if directory is not None else list(settings.all_template_dirs)
     problems = drafting.check_templates(dirs)
     for name, facts in sorted(drafting.template_facts(dirs).items()):
-        click.echo(f"{name}: {', '.join(facts) or '(no facts)'}")
+        shown = ", ".join(facts) or _("cli.no_facts", settings.language)
+        click.echo(_("cli.template_facts", settings.language, name=name, facts=shown))
     for p in problems:
         click.secho(str(p), fg="red", err=True)
     if problems:
@@ -191,7 +201,7 @@ def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
     text = service.export(
         incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
     )
-    _emit(text, output)
+    _emit(text, output, lang=obj.lang)
 
 
 @main.command()
@@ -200,15 +210,15 @@ def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
 @click.pass_obj
 def register(obj: Context, fmt: str, output: Path | None) -> None:
     """The register of all incidents that the law asks a campaign to keep."""
-    from incidentbot.service import reports
+    from incidentbot.service import register
 
     rows = build_app(obj.settings).service.register_rows()
     text = (
-        reports.register_csv(rows)
+        register.register_csv(rows)
         if fmt == "csv"
-        else reports.register_markdown(rows, obj.settings.language)
+        else register.register_markdown(rows, obj.settings.language)
     )
-    _emit(text, output)
+    _emit(text, output, lang=obj.lang)
 
 
 @main.command()
@@ -225,7 +235,7 @@ def verify(obj: Context) -> None:
         sys.exit(1)
     count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
     incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
-    click.echo(f"OK: {count} events in {incidents} incidents verify.")
+    click.echo(_("cli.verify_ok", obj.lang, count=count, incidents=incidents))
 
 
 @main.command()
@@ -236,18 +246,18 @@ def backup(obj: Context, path: Path) -> None:
     from incidentbot.store import Store
 
     if not obj.settings.db_path.exists():
-        raise IncidentbotError(f"There is no database at {obj.settings.db_path} to back up.")
+        raise IncidentbotError(Message("cli.no_database", path=obj.settings.db_path))
     dest = Store(obj.settings.db_path).backup(path)
-    click.echo(f"Backup written to {dest}.")
+    click.echo(_("cli.backup_written", obj.lang, path=dest))
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, *, lang: str) -> None:
     """Write an export as it was rendered (the CSV renderer already starts with its one BOM)."""
     if output is None:
         sys.stdout.write(text)
         return
     output.write_text(text, encoding="utf-8", newline="")
-    click.echo(f"Written to {output}.")
+    click.echo(_("cli.written", lang, path=output))
 
 
 def _log_info() -> None:

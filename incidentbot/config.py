@@ -48,6 +48,7 @@ from typing import Any
 from dateutil import tz as dateutil_tz
 
 from incidentbot.errors import ConfigError
+from incidentbot.i18n import Message
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
@@ -122,16 +123,22 @@ class Settings:
 def _zone(name: str, setting: str) -> str:
     if name.upper() == "UTC" or dateutil_tz.gettz(name) is not None and "/" in name:
         return name
-    raise ConfigError(
-        f"{setting}: {name!r} is not a time zone; expected an IANA name like Europe/Paris."
-    )
+    raise ConfigError(Message("config.zone", setting=setting, value=repr(name)))
 
 
 def _lang(value: str, setting: str) -> str:
     v = value.strip().lower()
     if v not in ("en", "fr"):
-        raise ConfigError(f"{setting}: {value!r} is not a language; expected fr or en.")
+        raise ConfigError(Message("config.lang", setting=setting, value=repr(value)))
     return v
+
+
+def reader_language(env: Mapping[str, str] | None = None) -> str:
+    """The language to word an error in before the settings are loaded (they may be what is
+    wrong): ``INCIDENTBOT_LANG`` if it is French or English, else English."""
+    env = os.environ if env is None else env
+    value = (env.get("INCIDENTBOT_LANG") or "").strip().lower()
+    return value if value in ("en", "fr") else "en"
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
@@ -143,13 +150,11 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     if config_path:
         path = Path(config_path)
         if not path.is_file():
-            raise ConfigError(f"INCIDENTBOT_CONFIG: {config_path} does not exist or is not a file.")
+            raise ConfigError(Message("config.no_file", path=config_path))
         try:
             file_values = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(
-                f"INCIDENTBOT_CONFIG: {config_path} is not valid TOML ({exc})."
-            ) from exc
+            raise ConfigError(Message("config.bad_toml", path=config_path, error=exc)) from exc
         base = path.parent
     known = {
         "language", "timezone", "playbook_dirs", "template_dirs", "private_channels",
@@ -159,19 +164,19 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     unknown = sorted(set(file_values) - known)
     if unknown:
         raise ConfigError(
-            f"INCIDENTBOT_CONFIG: unknown setting {unknown[0]!r}; expected one of "
-            + ", ".join(sorted(known))
-            + "."
+            Message(
+                "config.unknown_setting", setting=repr(unknown[0]), known=", ".join(sorted(known))
+            )
         )
 
     def dirs(key: str) -> tuple[Path, ...]:
         value = file_values.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"INCIDENTBOT_CONFIG: {key} must be a list of folder paths.")
+            raise ConfigError(Message("config.dirs", key=key))
         paths = tuple((base / v).resolve() for v in value)
         for p in paths:
             if not p.is_dir():
-                raise ConfigError(f"INCIDENTBOT_CONFIG: {key}: {p} is not a folder.")
+                raise ConfigError(Message("config.not_folder", key=key, path=p))
         return paths
 
     language = _lang(
@@ -183,16 +188,18 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     try:
         ttl = float(file_values.get("link_ttl_hours", 24))
     except (TypeError, ValueError) as exc:
-        raise ConfigError("INCIDENTBOT_CONFIG: link_ttl_hours must be a number of hours.") from exc
+        raise ConfigError(Message("config.ttl_number")) from exc
     if ttl <= 0:
-        raise ConfigError("INCIDENTBOT_CONFIG: link_ttl_hours must be more than 0.")
+        raise ConfigError(Message("config.ttl_positive"))
     permissions = dict(DEFAULT_PERMISSIONS)
     for action, roles in (file_values.get("roles") or {}).items():
         if action not in DEFAULT_PERMISSIONS:
             raise ConfigError(
-                f"INCIDENTBOT_CONFIG: [roles] {action!r} is not an action; expected one of "
-                + ", ".join(DEFAULT_PERMISSIONS)
-                + "."
+                Message(
+                    "config.roles_action",
+                    action=repr(action),
+                    actions=", ".join(DEFAULT_PERMISSIONS),
+                )
             )
         permissions[action] = tuple(roles)
     people = {str(k): tuple(v) for k, v in (file_values.get("people") or {}).items()}
@@ -203,11 +210,13 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     )
     if not public_url.startswith(("http://", "https://")):
         raise ConfigError(
-            f"INCIDENTBOT_PUBLIC_URL: {public_url!r} must start with http:// or https://."
+            Message("config.url_scheme", setting="INCIDENTBOT_PUBLIC_URL", value=repr(public_url))
         )
     api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
-        raise ConfigError(f"SLACK_API_URL: {api_url!r} must start with http:// or https://.")
+        raise ConfigError(
+            Message("config.url_scheme", setting="SLACK_API_URL", value=repr(api_url))
+        )
     return Settings(
         db_path=Path(env.get("INCIDENTBOT_DB") or file_values.get("db") or "incidentbot.db"),
         language=language,
@@ -236,10 +245,8 @@ def require(settings: Settings, *names: str) -> None:
     for name in names:
         attr = name.lower()
         if not getattr(settings, attr, None):
-            raise ConfigError(
-                f"{name} is not set; it is needed for this command (see README, Slack set-up)."
-            )
+            raise ConfigError(Message("config.missing_credential", name=name))
     if "SLACK_BOT_TOKEN" in names and not (settings.slack_bot_token or "").startswith("xoxb-"):
-        raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with xoxb-.")
+        raise ConfigError(Message("config.bot_token"))
     if "SLACK_APP_TOKEN" in names and not (settings.slack_app_token or "").startswith("xapp-"):
-        raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with xapp-.")
+        raise ConfigError(Message("config.app_token"))

@@ -7,24 +7,49 @@ Anything else that escapes is a bug and is logged with its traceback, never show
 
 from __future__ import annotations
 
+from incidentbot.i18n import Message, render
+
 
 class IncidentbotError(Exception):
-    """An error whose ``message`` is fit to show to the person who caused it.
+    """An error whose sentence is fit to show to the person who caused it.
 
-    ``field`` names the modal input the error belongs to (Slack shows it under that field);
-    ``message_fr`` is the French sentence when the caller can give one.
+    ``message`` is a :class:`~incidentbot.i18n.Message` from the catalogue, worded at the edge
+    in the reader's language by :meth:`text`; code the catalogue does not cover yet passes an
+    English string and its French as ``message_fr``. ``field`` names the modal input the error
+    belongs to (Slack shows it under that field).
     """
 
-    def __init__(self, message: str, *, field: str | None = None, message_fr: str | None = None):
+    def __init__(
+        self,
+        message: str | Message,
+        *,
+        field: str | None = None,
+        message_fr: str | None = None,
+    ):
         super().__init__(message)
-        self.message = message
+        self.sentence = message
         self.field = field
-        self.message_fr = message_fr
+        self._message_fr = message_fr
+
+    @property
+    def message(self) -> str:
+        """The sentence in English (logs, tests, callers that know no reader)."""
+        return render(self.sentence, "en")
+
+    @property
+    def message_fr(self) -> str | None:
+        """The sentence in French, if there is one."""
+        if isinstance(self.sentence, Message):
+            return self.sentence.render("fr")
+        return self._message_fr
 
     def text(self, lang: str = "en") -> str:
-        if lang == "fr" and self.message_fr:
-            return self.message_fr
-        return self.message
+        """The sentence in ``lang`` (English when there is no French one)."""
+        if isinstance(self.sentence, Message):
+            return self.sentence.render(lang)
+        if lang == "fr" and self._message_fr:
+            return self._message_fr
+        return self.sentence
 
 
 class UsageError(IncidentbotError):

@@ -32,6 +32,7 @@ from incidentbot.core.playbook import (
     build_playbook,
 )
 from incidentbot.errors import ConfigError, NotFound
+from incidentbot.i18n import Message, render
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,14 @@ def parse_yaml(text: str, *, source: str) -> tuple[Document | None, list[Problem
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
-        if "mapping values are not allowed" in what:
-            what += " (put text that contains ': ' in double quotes)"
-        return None, [Problem(source, line, f"YAML syntax error: {what}")]
+        hint = Message("playbooks.quote_hint") if "mapping values are not allowed" in what else ""
+        return None, [
+            Problem(source, line, Message("playbooks.yaml_syntax", what=_Join(what, hint)))
+        ]
     except yaml.YAMLError as exc:
-        return None, [Problem(source, 0, f"YAML error: {exc}")]
+        return None, [Problem(source, 0, Message("playbooks.yaml_error", error=exc))]
     if root is None:
-        return None, [Problem(source, 0, "the file is empty")]
+        return None, [Problem(source, 0, Message("playbooks.empty_file"))]
     problems: list[Problem] = []
     lines: dict[KeyPath, int] = {}
     data = _Converter(source, lines, problems).convert(root, ())
@@ -93,19 +95,21 @@ class _Converter:
         self.constructor = SafeConstructor()
         self.active: set[int] = set()
 
-    def problem(self, node: Node, message: str) -> None:
+    def problem(self, node: Node, message: Message | str) -> None:
         self.problems.append(Problem(self.source, node.start_mark.line + 1, message))
 
     def convert(self, node: Node, path: KeyPath) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if id(node) in self.active:
-            self.problem(node, "an alias refers to the list or mapping that contains it")
+            self.problem(node, Message("playbooks.alias_loop"))
             return None
         if isinstance(node, ScalarNode):
             try:
                 return self.constructor.construct_object(node, deep=True)
             except yaml.YAMLError as exc:
-                self.problem(node, f"cannot read this value: {getattr(exc, 'problem', exc)}")
+                self.problem(
+                    node, Message("playbooks.bad_value", error=getattr(exc, "problem", exc))
+                )
                 return None
         self.active.add(id(node))
         try:
@@ -122,22 +126,24 @@ class _Converter:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.problem(key_node, "a key must be plain text, not a list or a mapping")
+                self.problem(key_node, Message("playbooks.key_not_text"))
                 continue
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problem(key_node, "merge keys (<<) are not supported; write the keys out")
+                self.problem(key_node, Message("playbooks.merge_keys"))
                 continue
             try:
                 key = self.constructor.construct_object(key_node, deep=True)
             except yaml.YAMLError as exc:
-                self.problem(key_node, f"cannot read this key: {getattr(exc, 'problem', exc)}")
+                self.problem(
+                    key_node, Message("playbooks.bad_key", error=getattr(exc, "problem", exc))
+                )
                 continue
             if not isinstance(key, str):
                 # YAML 1.1 reads `no`, `on`, `1` as booleans or numbers: ids must be text
                 key = key_node.value
             if key in result:
                 first = self.lines.get(path + (key,), 0)
-                self.problem(key_node, f"key '{key}' is written twice (first on line {first})")
+                self.problem(key_node, Message("playbooks.key_twice", key=key, first=str(first)))
                 continue
             self.lines[path + (key,)] = key_node.start_mark.line + 1
             result[key] = self.convert(value_node, path + (key,))
@@ -150,9 +156,10 @@ def read_yaml(path: Path) -> tuple[Document | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(source, 0, f"the file is not UTF-8 text ({exc.reason})")]
+        return None, [Problem(source, 0, Message("playbooks.not_utf8", reason=exc.reason))]
     except OSError as exc:
-        return None, [Problem(source, 0, f"cannot read the file: {exc.strerror or exc}")]
+        error = exc.strerror or exc
+        return None, [Problem(source, 0, Message("playbooks.unreadable", error=error))]
     return parse_yaml(text, source=source)
 
 
@@ -172,10 +179,7 @@ class Catalogue:
         if found is None:
             known = ", ".join(self.playbooks)
             raise NotFound(
-                f"There is no playbook '{playbook_id}'; choose one of: {known}.",
-                field="playbook",
-                message_fr=f"Il n'y a pas de playbook « {playbook_id} » ; choisissez parmi : "
-                f"{known}.",
+                Message("playbooks.no_playbook", id=playbook_id, known=known), field="playbook"
             )
         return found
 
@@ -185,10 +189,8 @@ class Catalogue:
         if found is None:
             known = ", ".join(self.jurisdictions)
             raise NotFound(
-                f"There is no jurisdiction '{jurisdiction_id}'; use one of: {known}.",
+                Message("playbooks.no_jurisdiction", id=jurisdiction_id, known=known),
                 field="jurisdictions",
-                message_fr=f"Il n'y a pas de juridiction « {jurisdiction_id} » ; utilisez : "
-                f"{known}.",
             )
         return found
 
@@ -204,7 +206,7 @@ def _read(dirs: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
     for folder in dirs:
         folder = Path(folder)
         if not folder.is_dir():
-            problems.append(Problem(str(folder), 0, "no such folder of playbooks"))
+            problems.append(Problem(str(folder), 0, Message("playbooks.no_folder")))
             continue
         j_file = folder / JURISDICTIONS_FILE
         if j_file.is_file():
@@ -225,7 +227,11 @@ def _read(dirs: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
             stem = path.stem.lower()
             if stem in in_folder:
                 problems.append(
-                    Problem(str(path), 0, f"playbook '{stem}' is also in {in_folder[stem].name}")
+                    Problem(
+                        str(path),
+                        0,
+                        Message("playbooks.also_in", id=stem, other=in_folder[stem].name),
+                    )
                 )
                 continue
             in_folder[stem] = path
@@ -248,8 +254,7 @@ def _read(dirs: Sequence[Path]) -> tuple[Catalogue, list[Problem]]:
                 Problem(
                     str(path),
                     doc.line_of(("id",)),
-                    f"playbook id '{playbook.id}' does not match its file name; "
-                    f"name the file {playbook.id}.yaml or set id: {stem}",
+                    Message("playbooks.id_mismatch", id=playbook.id, stem=stem),
                 )
             )
             continue
@@ -276,7 +281,7 @@ def load(dirs: Sequence[Path]) -> Catalogue:
     catalogue, problems = _read(dirs)
     if not problems and not catalogue.playbooks:
         folders = ", ".join(str(d) for d in dirs) or "(no folder given)"
-        problems.append(Problem(folders, 0, "no playbook files (<id>.yaml) found"))
+        problems.append(Problem(folders, 0, Message("playbooks.none_found")))
     if problems:
         raise PlaybookProblems(problems)
     log.info(
@@ -292,10 +297,26 @@ class PlaybookProblems(ConfigError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        count = len(self.problems)
-        listing = "\n".join(str(p) for p in self.problems)
-        plural = "s" if count != 1 else ""
-        super().__init__(
-            f"The playbook files have {count} problem{plural}:\n{listing}",
-            message_fr=f"Les fichiers de playbooks ont {count} problème{plural} :\n{listing}",
-        )
+        listing = _Listing(self.problems)
+        super().__init__(Message("playbooks.problems", count=len(self.problems), listing=listing))
+
+
+@dataclass(frozen=True)
+class _Listing:
+    """The problems one a line, worded in the reader's language (a message parameter)."""
+
+    problems: Sequence[Problem]
+
+    def render(self, lang: str) -> str:
+        return "\n".join(p.text(lang) for p in self.problems)
+
+
+@dataclass(frozen=True)
+class _Join:
+    """YAML's own (English) description of a syntax error, then our hint in the reader's words."""
+
+    what: str
+    hint: Message | str
+
+    def render(self, lang: str) -> str:
+        return self.what + render(self.hint, lang)

@@ -23,7 +23,7 @@ from incidentbot.core import deadlines
 from incidentbot.core.model import pick
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError
-from incidentbot.i18n import t
+from incidentbot.i18n import ngettext, t
 from incidentbot.service import IncidentService
 from incidentbot.views import (
     Ack,
@@ -90,9 +90,7 @@ class Shell:
             # A bug, not the user's fault: keep the traceback in the log, show one line, and
             # carry on (the database is unchanged: the use case's transaction rolled back).
             log.exception("command failed: %r", text[:80])
-            self._print(
-                self._red("✗ Internal error: nothing was recorded; details are in the log.")
-            )
+            self._print(self._red(t("shell.internal_error", self.lang)))
             return False
         if isinstance(view, DeclaredView):
             self.current = view.card.incident.ref
@@ -108,7 +106,7 @@ class Shell:
             if not self.run_line(line):
                 refused += 1
         if refused:
-            self._print(self._red(f"{refused} line(s) refused."))
+            self._print(self._red(ngettext("shell.refused_lines", refused, self.lang)))
         return 1 if refused else 0
 
     def interact(self, stdin: TextIO = sys.stdin) -> int:
@@ -120,7 +118,7 @@ class Shell:
                 readline.read_history_file(history)
         except (ImportError, OSError):
             readline = None  # type: ignore[assignment]
-        self._print("incidentbot shell — type help, or quit to leave.")
+        self._print(t("shell.welcome", self.lang))
         while True:
             try:
                 line = input(f"{self.current or 'incident'}> ")
@@ -149,14 +147,23 @@ class Shell:
 
     def _modal_hint(self, view: NeedsModal) -> str:
         if view.kind == "declare":
-            return (
-                "declare needs a title: /incident declare Donor file leaked "
-                'playbook=vendor-breach aware="2026-11-20 14:00" jurisdiction=qc'
-            )
-        return (
-            "assess needs options in the shell: /incident assess data=contact,political "
-            "persons=869 identifiable=full confidentiality=unknown_recipient malicious=yes"
-        )
+            return t("shell.declare_needs_title", self.lang)
+        return t("shell.assess_needs_options", self.lang)
+
+    def _kind(self, kind: str) -> str:
+        """An event kind as a French reader reads it; English keeps the kind as stored."""
+        if self.lang == "en":
+            return kind
+        label = t(f"kind.{kind}", self.lang)
+        return kind if label == f"kind.{kind}" else label
+
+    def _colon(self, text: str) -> str:
+        """``text:`` / ``text :``, the colon in the reader's typography."""
+        return t("label.colon", self.lang, label=text)
+
+    def _label(self, key: str) -> str:
+        """``Lead:`` / ``Responsable :``: a catalogue label followed by its colon."""
+        return t("label.colon", self.lang, label=t(key, self.lang))
 
     def when(self, at: datetime | None) -> str:
         return format_local(at, self.tz, self.lang) if at else t("label.not_set", self.lang)
@@ -190,7 +197,7 @@ class Shell:
             case ListView():
                 return self.listing(view)
             case HelpView():
-                return cmd.usage_text(lang)
+                return cmd.usage_text(lang, view.topic)
             case ClosedView():
                 return "✓ " + t("closed", lang, ref=view.incident.ref)
             case AssessmentView():
@@ -198,7 +205,7 @@ class Shell:
             case DraftView():
                 return self.draft(view)
             case RegisterView():
-                from incidentbot.service.reports import register_markdown
+                from incidentbot.service.register import register_markdown
 
                 return register_markdown(view.rows, lang)
         return str(view)
@@ -210,7 +217,11 @@ class Shell:
         s = line.step
         mark = {"pending": "[ ]", "done": "[x]", "skipped": "[-]"}[s.status.value]
         who = line.assignee or t("label.unassigned", self.lang)
-        parts = [f"{mark} {s.id}: {pick(s.definition.title, self.lang)}", f"({line.owner}: {who}"]
+        colon = self._colon
+        parts = [
+            f"{mark} {colon(s.id)} {pick(s.definition.title, self.lang)}",
+            f"({colon(line.owner)} {who}",
+        ]
         if s.due_at and s.is_open:
             parts[-1] += f", {t('label.due', self.lang)} {self.when(s.due_at)}"
         parts[-1] += ")"
@@ -233,19 +244,19 @@ class Shell:
         )
         lines = [
             f"{inc.ref} — {inc.title} [{t('label.' + inc.status.value, lang)}]",
-            f"  {t('label.playbook', lang)}: {pick(card.playbook_title, lang)} · "
-            f"{t('label.lead', lang)}: {inc.lead or '-'} · {t('label.severity', lang)}: {sev}",
-            f"  {t('label.aware', lang)}: {self.when(inc.aware_at)} · "
-            f"{t('label.jurisdictions', lang)}: {', '.join(inc.jurisdictions) or '-'}",
-            f"  {t('label.progress', lang)}: "
+            f"  {self._label('label.playbook')} {pick(card.playbook_title, lang)} · "
+            f"{self._label('label.lead')} {inc.lead or '-'} · {self._label('label.severity')} {sev}",
+            f"  {self._label('label.aware')} {self.when(inc.aware_at)} · "
+            f"{self._label('label.jurisdictions')} {', '.join(inc.jurisdictions) or '-'}",
+            f"  {self._label('label.progress')} "
             + " · ".join(
                 f"{t('phase.' + p.phase.value, lang)} {p.done}/{p.total}" for p in card.progress
             ),
-            f"{t('label.clocks', lang)}:",
+            self._label("label.clocks"),
             self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
         ]
         if card.open_steps:
-            lines.append(f"{t('label.open_steps', lang)}:")
+            lines.append(self._label("label.open_steps"))
             lines += ["  " + self.step_line(line) for line in card.open_steps]
         return "\n".join(lines)
 
@@ -255,7 +266,7 @@ class Shell:
         for line in view.lines:
             if line.step.phase != phase:
                 phase = line.step.phase
-                lines.append(t(f"phase.{phase.value}", self.lang) + ":")
+                lines.append(self._label(f"phase.{phase.value}"))
             lines.append("  " + self.step_line(line))
         lines.append("(* " + t("label.mandatory", self.lang) + ")")
         return "\n".join(lines)
@@ -269,13 +280,17 @@ class Shell:
         lines = [head]
         for e in view.events:
             step = e.data.get("step") if e.data else None
-            what = e.kind + (f" {step}" if step else "")
-            lines.append(
-                f"  #{e.seq} {self.when(e.at)} {e.actor} {what}" + (f": {e.text}" if e.text else "")
-            )
+            what = self._kind(e.kind) + (f" {step}" if step else "")
+            if e.text:
+                what = t("label.colon", self.lang, label=what) + " " + e.text
+            lines.append(f"  #{e.seq} {self.when(e.at)} {e.actor} {what}")
         if view.link:
             lines.append(
-                t("label.full_timeline", self.lang, until=self.when(view.link_expires)) + ":"
+                t(
+                    "label.colon",
+                    self.lang,
+                    label=t("label.full_timeline", self.lang, until=self.when(view.link_expires)),
+                )
             )
             lines.append("  " + view.link)
         return "\n".join(lines)
@@ -287,10 +302,17 @@ class Shell:
                 deadlines.describe(item.next_clock, self.lang, self.tz) if item.next_clock else "-"
             )
             lines.append(
-                f"{item.incident.ref} — {item.incident.title} · {item.open_steps} open · {nxt}"
+                t(
+                    "shell.listing",
+                    self.lang,
+                    ref=item.incident.ref,
+                    title=item.incident.title,
+                    open=ngettext("shell.open_n", item.open_steps, self.lang),
+                    next=nxt,
+                )
             )
         if view.link:
-            lines.append(f"All incidents (link valid until {self.when(view.link_expires)}):")
+            lines.append(t("shell.all_incidents", self.lang, until=self.when(view.link_expires)))
             lines.append("  " + view.link)
         return "\n".join(lines)
 
@@ -310,7 +332,8 @@ class Shell:
             decision = t(f"decision.{key}", self.lang)
             over = f" ({t('decision.overridden', self.lang)})" if d.get("override") else ""
             lines.append(
-                f"  {d['jurisdiction']}: {decision}{over} — {view.rule(d['jurisdiction'], self.lang)}"
+                f"  {t('label.colon', self.lang, label=d['jurisdiction'])} "
+                f"{decision}{over} — {view.rule(d['jurisdiction'], self.lang)}"
             )
         return "\n".join(lines)
 
@@ -323,10 +346,13 @@ class Shell:
             written.append(str(folder / name))
         lines = [f"{view.draft.name} ({view.draft.template})", view.draft.body]
         if view.diff:
-            lines += [f"--- changes since v{view.previous_version}:", view.diff]
+            lines += [t("shell.changes_since", self.lang, version=view.previous_version), view.diff]
         if view.missing:
-            lines.append(t("label.missing", self.lang) + ":")
-            lines += [f"  - {m.description}: {m.supplied_by}" for m in view.missing]
+            lines.append(self._label("label.missing"))
+            lines += [
+                f"  - {t('label.colon', self.lang, label=m.description)} {m.supplied_by}"
+                for m in view.missing
+            ]
         if written:
-            lines.append("Files: " + ", ".join(written))
+            lines.append(t("shell.files", self.lang, names=", ".join(written)))
         return "\n".join(lines)

@@ -71,7 +71,7 @@ def test_a_scripted_vendor_breach_replays_and_exports(tmp_path: Path, env: dict[
     # the first close is refused (mandatory steps open), so the script exits 1 at the end
     assert result.returncode == 1, result.stderr
     assert "cannot be closed: mandatory steps are still open" in result.stdout
-    assert "1 line(s) refused." in result.stdout
+    assert "1 line refused." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert "INC-1 is closed." in result.stdout
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from incidentbot import i18n
 from incidentbot.core.commands import (
-    USAGE,
+    SUBCOMMANDS,
     Approve,
     Assess,
     Assign,
@@ -33,6 +34,7 @@ from incidentbot.core.commands import (
     usage_text,
 )
 from incidentbot.errors import UsageError
+from incidentbot.typography import french
 
 
 def refused(text: str) -> UsageError:
@@ -212,7 +214,7 @@ def test_reference_only_counts_as_first_word() -> None:
 def test_unknown_subcommand_names_it_and_suggests_the_right_one() -> None:
     error = refused("finish contain-1")
     assert error.message == 'Unknown subcommand "finish". Try: /incident done STEP [note]'
-    assert "« finish »" in (error.message_fr or "")
+    assert french("« finish »") in (error.message_fr or "")
     assert "/incident fait ÉTAPE [note]" in (error.message_fr or "")
 
 
@@ -346,10 +348,10 @@ def test_long_bad_word_is_shortened_in_the_message() -> None:
 
 
 def test_usage_covers_every_subcommand_in_both_languages() -> None:
-    assert USAGE["done"] == "done STEP [note]"
+    assert i18n.t("commands.form.done") == "done STEP [note]"
     en, fr = usage_text("en"), usage_text("fr")
-    for name, form in USAGE.items():
-        assert f"/incident {form}" in en
+    for name in SUBCOMMANDS:
+        assert f"/incident {i18n.t(f'commands.form.{name}')}" in en
         assert name in fr
     assert "/incident fait ÉTAPE [note]" in fr
     assert "except en" in en  # the draft jurisdiction/language rule is explained
@@ -374,7 +376,7 @@ def test_commands_are_frozen() -> None:
 # --------------------------------------------------------------------------- properties
 
 ANY_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
-SUBCOMMANDS = [
+TYPED = [
     "help", "declare", "list", "status", "steps", "done", "skip", "assign", "note", "aware",
     "assess", "notified", "deadlines", "timeline", "draft", "approve", "close", "register",
     "severity", "fait", "déclarer", "évaluer", "brouillon", "gravité", "INC-3",
@@ -382,7 +384,7 @@ SUBCOMMANDS = [
 
 
 @settings(max_examples=200)
-@given(st.one_of(ANY_TEXT, st.tuples(st.sampled_from(SUBCOMMANDS), ANY_TEXT).map(" ".join)))
+@given(st.one_of(ANY_TEXT, st.tuples(st.sampled_from(TYPED), ANY_TEXT).map(" ".join)))
 def test_parse_only_ever_raises_usage_error(text: str) -> None:
     try:
         command = parse(text)

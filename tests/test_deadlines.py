@@ -11,6 +11,7 @@ import pytest
 from incidentbot.core.deadlines import clocks, describe, format_duration, next_deadline
 from incidentbot.core.model import DeadlineRule, Jurisdiction
 from incidentbot.core.severity import Decision
+from incidentbot.typography import french
 
 RULES = {
     # id: authority, deadline, persons deadline, threshold, persons threshold
@@ -96,7 +97,7 @@ def test_running_clock_in_both_languages():
     clock = one(aware, datetime(2026, 11, 21, 21, 0, tzinfo=PARIS))
     assert (clock.state, clock.time_left) == ("running", timedelta(hours=41))
     assert describe(clock, "en", PARIS) == "CNIL: due 2026-11-23 14:00 (UTC+01:00), 41 h left"
-    assert describe(clock, "fr", PARIS) == (
+    assert describe(clock, "fr", PARIS) == french(
         "CNIL : échéance 2026-11-23 14:00 (UTC+01:00), reste 41 h"
     )
 
@@ -111,7 +112,7 @@ def test_overdue_clock_asks_for_the_reasons_for_the_delay():
         "CNIL: OVERDUE by 5 h — the notification must give the reasons for the delay "
         "(GDPR Art. 33(1))"
     )
-    assert describe(clock, "fr", PARIS) == (
+    assert describe(clock, "fr", PARIS) == french(
         "CNIL : EN RETARD de 5 h — la notification doit indiquer les motifs du retard "
         "(RGPD art. 33(1))"
     )
@@ -133,7 +134,7 @@ def test_notified_in_time_shows_the_reference():
     )
     assert (clock.state, clock.late_requires, clock.time_left) == ("notified", None, None)
     assert describe(clock, "en", PARIS) == "CNIL: notified 2026-11-21 10:00, ref. 2026-123"
-    assert describe(clock, "fr", PARIS) == (
+    assert describe(clock, "fr", PARIS) == french(
         "CNIL : notification faite le 2026-11-21 10:00, réf. 2026-123"
     )
 
@@ -190,7 +191,7 @@ def test_promptly_has_no_due_time_only_an_internal_target():
     assert describe(clock, "en", PARIS) == (
         "CAI: promptly (no fixed hours; internal target 2026-11-21 14:00, 3 h left)"
     )
-    assert describe(clock, "fr", PARIS) == (
+    assert describe(clock, "fr", PARIS) == french(
         "CAI : à notifier sans délai (« avec diligence ») — pas de délai en heures ; "
         "objectif interne 2026-11-21 14:00, reste 3 h"
     )
@@ -222,9 +223,8 @@ def test_persons_clocks_follow_the_decision_in_force():
     persons = result[1]
     assert persons.rule_kind == "without_undue_delay" and persons.due_at is None
     assert describe(persons, "en") == "CNIL — persons: without undue delay (no fixed hours)"
-    assert (
-        describe(persons, "fr")
-        == "CNIL — personnes : dans les meilleurs délais — pas de délai en heures"
+    assert describe(persons, "fr") == french(
+        "CNIL — personnes : dans les meilleurs délais — pas de délai en heures"
     )
     told = clocks(
         aware_at=aware,

@@ -191,7 +191,7 @@ def test_user_text_is_stored_verbatim(service, declared) -> None:  # type: ignor
 
 
 def test_register_lists_an_incident_assessed_as_document_only(service) -> None:  # type: ignore[no-untyped-def]
-    from incidentbot.service import reports
+    from incidentbot.service import register
 
     run(
         service,
@@ -205,9 +205,9 @@ def test_register_lists_an_incident_assessed_as_document_only(service) -> None: 
         "encrypted=no backup=yes vulnerable=no recovered=yes context=normal",
     )
     assert view.decisions[0]["authority"] is False
-    rows = reports.register_rows(service)
+    rows = register.register_rows(service)
     assert [r["ref"] for r in rows] == ["INC-1"]
-    assert "document only" in rows[0]["decisions"]
+    assert "document internally only" in rows[0]["decisions"]
     assert rows[0]["keep_until"] == "2031-11-22"
 
 

@@ -255,6 +255,10 @@ async def test_french_incident_is_shown_in_french(site: Site) -> None:
     assert '<html lang="fr">' in html
     assert "Chronologie de INC-2" in html and "La chaîne de hachage est vérifiée" in html
     assert "Liste des étapes" in html
+    # French typography from the catalogue: a no-break space before the colon, none in English
+    assert "Télécharger\u00a0:" in html and "vérifiée\u00a0:" in html
+    _, english, _ = await site.get(site.path("INC-1"))
+    assert "Download:" in english and "\u00a0:" not in english
 
 
 async def test_chain_banner_shows_the_head_and_a_broken_chain(site: Site) -> None:
@@ -406,4 +410,4 @@ async def test_every_kind_of_event_is_labelled_in_the_readers_language(site: Sit
     _, english, _ = await site.get(site.path("INC-1"))
     _, french, _ = await site.get(site.path("INC-2"))
     assert "fact recorded" in english and "fact_set" not in rows(english)[-1]
-    assert "fait enregistré" in french
+    assert "élément noté" in french

@@ -33,9 +33,10 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message, render
 
 # --------------------------------------------------------------------------- commands
 
@@ -190,89 +191,38 @@ Command: TypeAlias = (
 
 @dataclass(frozen=True)
 class _Sub:
+    """A subcommand and its aliases; its form and its help line are in the catalogue
+    (``commands.form.NAME``, ``commands.about.NAME``, ``commands.name.NAME``)."""
+
     name: str
     aliases: tuple[str, ...]
-    form_en: str
-    form_fr: str
-    about_en: str
-    about_fr: str
 
 
 _SUBS: tuple[_Sub, ...] = (
-    _Sub("help", ("aide",), "help [SUBCOMMAND]", "aide [SOUS-COMMANDE]",
-         "this list, or the form of one subcommand",
-         "cette liste, ou la forme d'une sous-commande"),
-    _Sub("declare", ("déclarer", "declarer"), "declare [title] [key=value ...]",
-         "déclarer [titre] [clé=valeur ...]",
-         "declare an incident (options: title, playbook, aware, detected, jurisdiction, lead, "
-         "severity, tz, lang, private)",
-         "déclarer un incident (options : title, playbook, aware, detected, jurisdiction, lead, "
-         "severity, tz, lang, private)"),
-    _Sub("list", ("liste",), "list", "liste",
-         "open incidents with their next deadline", "incidents ouverts et leur prochaine échéance"),
-    _Sub("status", ("état", "etat"), "status", "état",
-         "the incident card: progress, severity, clocks, open steps",
-         "la fiche de l'incident : avancement, gravité, délais, étapes ouvertes"),
-    _Sub("steps", ("étapes", "etapes"), "steps", "étapes",
-         "the checklist", "la liste des étapes"),
-    _Sub("done", ("fait", "terminé", "termine"), "done STEP [note]", "fait ÉTAPE [note]",
-         "complete a step, with an optional note", "terminer une étape, avec une note facultative"),
-    _Sub("skip", ("passer",), "skip STEP reason", "passer ÉTAPE raison",
-         "skip a step (a reason is required)", "passer une étape (une raison est exigée)"),
-    _Sub("assign", ("assigner",), "assign STEP|ROLE @user", "assigner ÉTAPE|RÔLE @personne",
-         "give a step or a role to someone", "confier une étape ou un rôle à quelqu'un"),
-    _Sub("note", (), "note text", "note texte",
-         "add a note to the timeline", "ajouter une note à la chronologie"),
-    _Sub("aware", ("connu",), "aware WHEN", "connu QUAND",
-         "when the campaign became aware (starts the regulators' clocks), e.g. "
-         "20/11/2026 14h00, yesterday 18:00, 3 hours ago",
-         "quand la campagne en a eu connaissance (lance les délais des autorités), p. ex. "
-         "20/11/2026 14h00, hier 18h00, il y a 3 heures"),
-    _Sub("assess", ("évaluer", "evaluer"), "assess [key=value ...]", "évaluer [clé=valeur ...]",
-         "the assessment: a form, or data=... persons=... identifiable=... in one line",
-         "l'évaluation : un formulaire, ou data=... persons=... identifiable=... sur une ligne"),
-    _Sub("notified", ("notifié", "notifie"), "notified JURISDICTION [reference]",
-         "notifié JURIDICTION [référence]",
-         "the regulator was notified: stops its clock, keeps the case reference",
-         "l'autorité a été notifiée : arrête son délai, garde la référence du dossier"),
-    _Sub("deadlines", ("échéances", "echeances"), "deadlines", "échéances",
-         "each regulator's clock: due time, time left, notified or not",
-         "le délai de chaque autorité : échéance, temps restant, notifiée ou non"),
-    _Sub("timeline", ("chronologie",), "timeline [N]", "chronologie [N]",
-         "the last N events (1 to 1000) and a link to the full timeline",
-         "les N derniers événements (1 à 1000) et un lien vers la chronologie complète"),
-    _Sub("draft", ("brouillon",), "draft KIND [JURISDICTION] [LANG]",
-         "brouillon TYPE [JURIDICTION] [LANGUE]",
-         "draft a text; KIND: press, regulator, notice, staff, vendor, report; LANG: en or fr. "
-         "With one extra word it is the jurisdiction (fr = France), except en; with two, "
-         "jurisdiction then language (draft regulator fr en)",
-         "rédiger un texte ; TYPE : press, regulator, notice, staff, vendor, report ; LANGUE : "
-         "en ou fr. Un seul mot en plus est la juridiction (fr = France), sauf en ; avec deux, "
-         "la juridiction puis la langue (brouillon regulator qc fr)"),
-    _Sub("approve", ("approuver",), "approve DRAFT", "approuver BROUILLON",
-         "approve a draft version, e.g. regulator-fr-fr-v2",
-         "approuver une version de brouillon, p. ex. regulator-fr-fr-v2"),
-    _Sub("severity", ("gravité", "gravite"), "severity LEVEL [reason]", "gravité NIVEAU [raison]",
-         "set the severity (low, medium, high, very_high) with a reason",
-         "fixer la gravité (low, medium, high, very_high) avec une raison"),
-    _Sub("fact", ("élément", "element"), "fact KEY value", "élément CLÉ valeur",
-         "record a fact the drafts need: description, cause, occurred_at, vendor_name, "
-         "persons_in_quebec, others_informed, delay_reasons, election_silence_starts",
-         "noter un fait utile aux brouillons : description, cause, occurred_at, vendor_name, "
-         "persons_in_quebec, others_informed, delay_reasons, election_silence_starts"),
-    _Sub("close", ("clore", "fermer"), "close", "clore",
-         "close the incident (refused while mandatory steps are open)",
-         "clore l'incident (refusé tant que des étapes obligatoires sont ouvertes)"),
-    _Sub("register", ("registre",), "register", "registre",
-         "the register of incidents the law asks the campaign to keep",
-         "le registre des incidents que la loi demande de tenir"),
-)  # fmt: skip
+    _Sub("help", ("aide",)),
+    _Sub("declare", ("déclarer", "declarer")),
+    _Sub("list", ("liste",)),
+    _Sub("status", ("état", "etat")),
+    _Sub("steps", ("étapes", "etapes")),
+    _Sub("done", ("fait", "terminé", "termine")),
+    _Sub("skip", ("passer",)),
+    _Sub("assign", ("assigner",)),
+    _Sub("note", ()),
+    _Sub("aware", ("connu",)),
+    _Sub("assess", ("évaluer", "evaluer")),
+    _Sub("notified", ("notifié", "notifie")),
+    _Sub("deadlines", ("échéances", "echeances")),
+    _Sub("timeline", ("chronologie",)),
+    _Sub("draft", ("brouillon",)),
+    _Sub("approve", ("approuver",)),
+    _Sub("severity", ("gravité", "gravite")),
+    _Sub("fact", ("élément", "element")),
+    _Sub("close", ("clore", "fermer")),
+    _Sub("register", ("registre",)),
+)
 
-USAGE: Mapping[str, str] = MappingProxyType({s.name: s.form_en for s in _SUBS})
-"""Subcommand -> its English form, e.g. ``"done": "done STEP [note]"``."""
-
-USAGE_FR: Mapping[str, str] = MappingProxyType({s.name: s.form_fr for s in _SUBS})
-"""Subcommand -> its French form, e.g. ``"done": "fait ÉTAPE [note]"``."""
+SUBCOMMANDS: tuple[str, ...] = tuple(s.name for s in _SUBS)
+"""The subcommands' names; their forms are the catalogue's ``commands.form.NAME``."""
 
 _BY_NAME: Mapping[str, _Sub] = {s.name: s for s in _SUBS}
 _ALIASES: Mapping[str, str] = {alias: s.name for s in _SUBS for alias in (s.name, *s.aliases)}
@@ -380,12 +330,8 @@ def _kv_words(text: str, pos: int, sub: str) -> list[_Word]:
                 None,
             )
             if close is None:
-                word = _show(key.group(0))
                 raise UsageError(
-                    f'The quote after "{word}" is never closed: '
-                    f'/incident {sub} key="value with spaces"',
-                    message_fr=f"Le guillemet après « {word} » n'est jamais fermé : "
-                    f'/incident {_BY_NAME[sub].aliases[0]} clé="valeur avec espaces"',
+                    Message("commands.quote_unclosed", word=_show(key.group(0)), sub=_name(sub))
                 )
             value, end = text[vstart + 1 : close], close + 1
         else:
@@ -401,24 +347,25 @@ def _rest(text: str, pos: int) -> str:
 # --------------------------------------------------------------------------- errors
 
 
-def _form(sub: str, lang: str) -> str:
-    return "/incident " + (USAGE_FR if lang == "fr" else USAGE)[sub]
+def _form(sub: str) -> Message:
+    return Message(f"commands.form.{sub}")
 
 
-def _missing(sub: str, what_en: str, what_fr: str) -> UsageError:
-    fr_name = (_BY_NAME[sub].aliases or (sub,))[0]
-    return UsageError(
-        f"{sub} needs {what_en}: {_form(sub, 'en')}",
-        message_fr=f"{fr_name} demande {what_fr} : {_form(sub, 'fr')}",
-    )
+def _name(sub: str) -> Message:
+    return Message(f"commands.name.{sub}")
+
+
+def _refusal(msgid: str, form: str, /, **params: Any) -> UsageError:
+    """A refusal that ends with the right form of the subcommand ``form``."""
+    return UsageError(Message(f"commands.{msgid}", form=_form(form), **params))
+
+
+def _missing(sub: str, what: str, **params: Any) -> UsageError:
+    return _refusal("missing", sub, sub=_name(sub), what=Message(f"commands.what.{what}", **params))
 
 
 def _extra(sub: str, word: str) -> UsageError:
-    fr_name = (_BY_NAME[sub].aliases or (sub,))[0]
-    return UsageError(
-        f'{sub} does not take "{_show(word)}": {_form(sub, "en")}',
-        message_fr=f"{fr_name} n'accepte pas « {_show(word)} » : {_form(sub, 'fr')}",
-    )
+    return _refusal("extra", sub, sub=_name(sub), word=_show(word))
 
 
 def _unknown(word: str) -> UsageError:
@@ -427,10 +374,7 @@ def _unknown(word: str) -> UsageError:
     if guess is None:
         close = difflib.get_close_matches(folded, list(_ALIASES), n=1, cutoff=0.75)
         guess = _ALIASES[close[0]] if close else "help"
-    return UsageError(
-        f'Unknown subcommand "{_show(word)}". Try: {_form(guess, "en")}',
-        message_fr=f"Sous-commande inconnue « {_show(word)} ». Essayez : {_form(guess, 'fr')}",
-    )
+    return _refusal("unknown", guess, word=_show(word))
 
 
 # --------------------------------------------------------------------------- subcommands
@@ -455,11 +399,7 @@ def _help(text: str, pos: int, ref: str | None) -> Command:
     word = text[words[0].start : words[0].end]
     topic = _ALIASES.get(_fold(word))
     if topic is None:
-        raise UsageError(
-            f'There is no subcommand "{_show(word)}" to explain. Try: /incident help',
-            message_fr=f"Il n'y a pas de sous-commande « {_show(word)} » à expliquer. "
-            "Essayez : /incident aide",
-        )
+        raise UsageError(Message("commands.help_unknown", word=_show(word)))
     if len(words) > 1:
         raise _extra("help", text[words[1].start : words[1].end])
     return Help(ref=ref, topic=topic)
@@ -481,30 +421,18 @@ def _declare(text: str, pos: int, ref: str | None) -> Command:
             run_start = None
         key = _DECLARE_KEY_ALIASES.get(w.key, w.key)
         if key not in DECLARE_KEYS:
-            raise UsageError(
-                f'Unknown option "{_show(w.key)}" for declare; allowed: '
-                f"{', '.join(DECLARE_KEYS)}: /incident declare [title] [key=value ...]",
-                message_fr=f"Option « {_show(w.key)} » inconnue pour déclarer ; permises : "
-                f"{', '.join(DECLARE_KEYS)} : /incident déclarer [titre] [clé=valeur ...]",
+            raise _refusal(
+                "declare_option", "declare", word=_show(w.key), keys=", ".join(DECLARE_KEYS)
             )
         if key in options:
-            raise UsageError(
-                f'The option "{key}" is given twice: /incident declare [title] [key=value ...]',
-                message_fr=f"L'option « {key} » est donnée deux fois : "
-                "/incident déclarer [titre] [clé=valeur ...]",
-            )
+            raise _refusal("declare_twice", "declare", key=key)
         options[key] = w.value or ""
     if run_start is not None:
         runs.append(text[run_start:run_end])
     free = " ".join(runs) or None
     given = options.pop("title", None)
     if free is not None and given is not None:
-        raise UsageError(
-            f'The title is given twice ("{_show(free)}" and title=): '
-            "/incident declare [title] [key=value ...]",
-            message_fr=f"Le titre est donné deux fois (« {_show(free)} » et title=) : "
-            "/incident déclarer [titre] [clé=valeur ...]",
-        )
+        raise _refusal("title_twice", "declare", title=_show(free))
     title = free if free is not None else (given.strip() or None if given is not None else None)
     return Declare(ref=ref, title=title, options=MappingProxyType(options))
 
@@ -520,20 +448,16 @@ def _step_and_text(text: str, pos: int) -> tuple[str | None, str]:
 def _done(text: str, pos: int, ref: str | None) -> Command:
     step, note = _step_and_text(text, pos)
     if step is None:
-        raise _missing("done", "a step id", "l'identifiant d'une étape")
+        raise _missing("done", "step")
     return Done(ref=ref, step=step, note=note or None)
 
 
 def _skip(text: str, pos: int, ref: str | None) -> Command:
     step, reason = _step_and_text(text, pos)
     if step is None:
-        raise _missing("skip", "a step id and a reason", "l'identifiant d'une étape et une raison")
+        raise _missing("skip", "step_reason")
     if not reason:
-        raise UsageError(
-            f'A skip needs a reason; say why "{_show(step)}" is skipped: {_form("skip", "en")}',
-            message_fr=f"Passer une étape demande une raison ; dites pourquoi « {_show(step)} » "
-            f"est passée : {_form('skip', 'fr')}",
-        )
+        raise _refusal("skip_reason", "skip", step=_show(step))
     return Skip(ref=ref, step=step, reason=reason)
 
 
@@ -544,34 +468,28 @@ def _user(raw: str) -> str:
     bad = raw.startswith("<") or raw in ("@", "") or len(raw.split()) != 1
     name = raw[1:] if raw.startswith("@") else raw
     if bad or not name:
-        raise UsageError(
-            f'"{_show(raw)}" is not a person to assign: {_form("assign", "en")}',
-            message_fr=f"« {_show(raw)} » n'est pas une personne à qui confier : "
-            f"{_form('assign', 'fr')}",
-        )
+        raise _refusal("not_a_person", "assign", word=_show(raw))
     return name
 
 
 def _assign(text: str, pos: int, ref: str | None) -> Command:
     target, who = _step_and_text(text, pos)
     if target is None or not who:
-        raise _missing(
-            "assign", "a step or role and a person", "une étape ou un rôle et une personne"
-        )
+        raise _missing("assign", "step_person")
     return Assign(ref=ref, target=target, user=_user(who))
 
 
 def _note(text: str, pos: int, ref: str | None) -> Command:
     body = _rest(text, pos)
     if not body:
-        raise _missing("note", "some text", "un texte")
+        raise _missing("note", "text")
     return Note(ref=ref, text=body)
 
 
 def _aware(text: str, pos: int, ref: str | None) -> Command:
     when = _rest(text, pos)
     if not when:
-        raise _missing("aware", "a time", "une heure")
+        raise _missing("aware", "time")
     return Aware(ref=ref, when=when)
 
 
@@ -579,19 +497,9 @@ def _assess(text: str, pos: int, ref: str | None) -> Command:
     options: dict[str, str] = {}
     for w in _kv_words(text, pos, "assess"):
         if w.key is None:
-            word = _show(text[w.start : w.end])
-            raise UsageError(
-                f'assess takes key=value words and "{word}" is not one: '
-                "/incident assess data=contact persons=120 identifiable=full",
-                message_fr=f"évaluer prend des mots clé=valeur et « {word} » n'en est pas un : "
-                "/incident évaluer data=contact persons=120 identifiable=full",
-            )
+            raise UsageError(Message("commands.assess_word", word=_show(text[w.start : w.end])))
         if w.key in options:
-            raise UsageError(
-                f'The key "{_show(w.key)}" is given twice: {_form("assess", "en")}',
-                message_fr=f"La clé « {_show(w.key)} » est donnée deux fois : "
-                f"{_form('assess', 'fr')}",
-            )
+            raise _refusal("assess_twice", "assess", key=_show(w.key))
         options[w.key] = w.value or ""
     return Assess(ref=ref, options=MappingProxyType(options))
 
@@ -599,7 +507,7 @@ def _assess(text: str, pos: int, ref: str | None) -> Command:
 def _notified(text: str, pos: int, ref: str | None) -> Command:
     jurisdiction, reference = _step_and_text(text, pos)
     if jurisdiction is None:
-        raise _missing("notified", "a jurisdiction (fr, qc, ca, uk ...)", "une juridiction")
+        raise _missing("notified", "jurisdiction")
     return Notified(ref=ref, jurisdiction=jurisdiction, reference=reference or None)
 
 
@@ -614,67 +522,50 @@ def _timeline(text: str, pos: int, ref: str | None) -> Command:
     else:
         limit = int(digits)
     if not 1 <= limit <= TIMELINE_MAX:
-        raise UsageError(
-            f'"{_show(word)}" is not a number of events from 1 to {TIMELINE_MAX}: '
-            f"{_form('timeline', 'en')}",
-            message_fr=f"« {_show(word)} » n'est pas un nombre d'événements de 1 à "
-            f"{TIMELINE_MAX} : {_form('timeline', 'fr')}",
-        )
+        raise _refusal("timeline_count", "timeline", word=_show(word), max=TIMELINE_MAX)
     if len(words) > 1:
         raise _extra("timeline", text[words[1].start : words[1].end])
     return Timeline(ref=ref, limit=limit)
 
 
-def _id_word(sub: str, word: str, what_en: str, what_fr: str) -> str:
+def _id_word(sub: str, word: str, what: str) -> str:
     folded = _fold(word)
     if _ID.fullmatch(folded) is None:
-        raise UsageError(
-            f'"{_show(word)}" is not {what_en}: {_form(sub, "en")}',
-            message_fr=f"« {_show(word)} » n'est pas {what_fr} : {_form(sub, 'fr')}",
-        )
+        raise _refusal("not_id", sub, word=_show(word), what=Message(f"commands.what.{what}"))
     return folded
 
 
 def _draft(text: str, pos: int, ref: str | None) -> Command:
     words = [text[w.start : w.end] for w in _words(text, pos)]
     if not words:
-        raise _missing("draft", f"a kind ({', '.join(DRAFT_KINDS)})", "un type")
+        raise _missing("draft", "kind", kinds=", ".join(DRAFT_KINDS))
     folded = _fold(words[0])
     kind = _KIND_ALIASES.get(folded, folded)
     if kind not in DRAFT_KINDS:
-        raise UsageError(
-            f'Unknown draft kind "{_show(words[0])}"; kinds: {", ".join(DRAFT_KINDS)}: '
-            f"{_form('draft', 'en')}",
-            message_fr=f"Type de brouillon « {_show(words[0])} » inconnu ; types : "
-            f"{', '.join(DRAFT_KINDS)} : {_form('draft', 'fr')}",
-        )
+        raise _refusal("draft_kind", "draft", word=_show(words[0]), kinds=", ".join(DRAFT_KINDS))
     extra = words[1:]
     if len(extra) > 2:
         raise _extra("draft", extra[2])
     jurisdiction: str | None = None
     lang: str | None = None
     if len(extra) == 2:
-        jurisdiction = _id_word("draft", extra[0], "a jurisdiction id", "une juridiction")
+        jurisdiction = _id_word("draft", extra[0], "jurisdiction_id")
         lang = _fold(extra[1])
     elif len(extra) == 1:
         word = _fold(extra[0])
         if word == "en":
             lang = word
         else:
-            jurisdiction = _id_word("draft", extra[0], "a jurisdiction id", "une juridiction")
+            jurisdiction = _id_word("draft", extra[0], "jurisdiction_id")
     if lang is not None and lang not in LANGS:
-        raise UsageError(
-            f'"{_show(extra[1])}" is not a language (en or fr): {_form("draft", "en")}',
-            message_fr=f"« {_show(extra[1])} » n'est pas une langue (en ou fr) : "
-            f"{_form('draft', 'fr')}",
-        )
+        raise _refusal("draft_lang", "draft", word=_show(extra[1]))
     return Draft(ref=ref, kind=kind, jurisdiction=jurisdiction, lang=lang)
 
 
 def _approve(text: str, pos: int, ref: str | None) -> Command:
     words = _words(text, pos)
     if not words:
-        raise _missing("approve", "a draft name", "le nom d'un brouillon")
+        raise _missing("approve", "draft")
     if len(words) > 1:
         raise _extra("approve", text[words[1].start : words[1].end])
     return Approve(ref=ref, draft=_fold(text[words[0].start : words[0].end]))
@@ -683,16 +574,16 @@ def _approve(text: str, pos: int, ref: str | None) -> Command:
 def _severity(text: str, pos: int, ref: str | None) -> Command:
     level, reason = _step_and_text(text, pos)
     if level is None:
-        raise _missing("severity", "a level (low, medium, high, very_high)", "un niveau")
+        raise _missing("severity", "level")
     return Severity(ref=ref, level=level, reason=reason or None)
 
 
 def _fact(text: str, pos: int, ref: str | None) -> Command:
     key, value = _step_and_text(text, pos)
     if key is None:
-        raise _missing("fact", "a key and a value", "une clé et une valeur")
+        raise _missing("fact", "key_value")
     if not value:
-        raise _missing("fact", f"a value for {key}", f"une valeur pour {key}")
+        raise _missing("fact", "value_for", key=key)
     return Fact(ref=ref, key=key, value=value)
 
 
@@ -740,20 +631,27 @@ def parse(text: str) -> Command:
     return _PARSERS[name](text, first.end(), ref)
 
 
-def usage_text(lang: str, topic: str | None = None) -> str:
-    """The help listing in ``lang`` (``en`` or ``fr``), or the lines for one ``topic``."""
-    fr = lang == "fr"
+def usage(topic: str | None = None) -> list[Message]:
+    """The help listing, one :class:`Message` a line, or the lines for one ``topic``."""
     subs = _SUBS if topic is None else (_BY_NAME[_ALIASES.get(_fold(topic), "help")],)
-    if fr:
-        head = "Usage : /incident [INC-n] SOUS-COMMANDE ... (INC-n hors du canal de l'incident)"
-    else:
-        head = "Usage: /incident [INC-n] SUBCOMMAND ... (INC-n outside the incident's channel)"
-    lines = [head]
+    lines = [Message("commands.usage.head")]
     for s in subs:
-        if fr:
-            also = f" (aussi : {s.name})" if s.aliases else ""
-            lines.append(f"/incident {s.form_fr} — {s.about_fr}{also}")
+        form, about = _form(s.name), Message(f"commands.about.{s.name}")
+        if s.aliases:
+            lines.append(
+                Message(
+                    "commands.usage.line_also",
+                    form=form,
+                    about=about,
+                    aliases=", ".join(s.aliases),
+                    name=s.name,
+                )
+            )
         else:
-            also = f" (also: {', '.join(s.aliases)})" if s.aliases else ""
-            lines.append(f"/incident {s.form_en} — {s.about_en}{also}")
-    return "\n".join(lines)
+            lines.append(Message("commands.usage.line", form=form, about=about))
+    return lines
+
+
+def usage_text(lang: str, topic: str | None = None) -> str:
+    """:func:`usage` worded in ``lang`` (for front ends that want the text)."""
+    return "\n".join(render(line, lang) for line in usage(topic))

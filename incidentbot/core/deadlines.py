@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from incidentbot.core.model import DeadlineRule, Jurisdiction, Text, pick
+from incidentbot.core.model import DeadlineRule, Jurisdiction, Text
 from incidentbot.core.severity import Decision, gdpr_law
+from incidentbot.i18n import Message
 
 KINDS: tuple[str, ...] = ("hours", "promptly", "as_soon_as_feasible", "without_undue_delay")
 STATES: tuple[str, ...] = (
@@ -35,11 +36,8 @@ STATES: tuple[str, ...] = (
 PERSONS_SUFFIX = ":persons"
 """``notifications`` key of a persons notice: ``"fr:persons"``; the bare id is the authority."""
 
-_KIND_WORDS: Mapping[str, Text] = {
-    "promptly": {"en": "promptly", "fr": "à notifier sans délai (« avec diligence »)"},
-    "as_soon_as_feasible": {"en": "as soon as feasible", "fr": "dès que possible"},
-    "without_undue_delay": {"en": "without undue delay", "fr": "dans les meilleurs délais"},
-}
+_KIND_WORDS = frozenset({"promptly", "as_soon_as_feasible", "without_undue_delay"})
+"""Deadline kinds worded by the catalogue (``deadlines.kind.NAME``)."""
 
 
 @dataclass(frozen=True)
@@ -231,65 +229,76 @@ def _at(value: datetime, tz: tzinfo, *, offset: bool) -> str:
     return text
 
 
-def _late_text(clock: Clock, lang: str) -> str:
+def _both(delta: timedelta) -> Text:
+    return {lang: format_duration(delta, lang) for lang in ("en", "fr")}
+
+
+def _late_text(clock: Clock) -> Message | str:
     if clock.late_requires is None:
         return ""
-    cite = f" ({pick(clock.citation, lang)})" if clock.citation else ""
+    cite = Message("deadlines.cite", citation=clock.citation) if clock.citation else ""
     if clock.late_requires == "delay_reasons":
-        if lang == "fr":
-            return f" — la notification doit indiquer les motifs du retard{cite}"
-        return f" — the notification must give the reasons for the delay{cite}"
-    if lang == "fr":
-        return f" — la notification doit comporter : {clock.late_requires}{cite}"
-    return f" — the notification must include: {clock.late_requires}{cite}"
+        return Message("deadlines.requires_reasons", cite=cite)
+    return Message("deadlines.requires", what=clock.late_requires, cite=cite)
+
+
+def describe_message(clock: Clock, tz: tzinfo | str = UTC) -> Message:
+    """One line for ``deadlines`` and the incident card, in the reader's zone, to be worded."""
+    zone = _zone(tz)
+    authority = clock.authority or clock.jurisdiction
+    label: Message | str = authority
+    if clock.audience == "persons":
+        label = Message("deadlines.persons", label=authority)
+    state = clock.state
+    text: Message
+    if state in ("notified", "notified_late") and clock.notified_at is not None:
+        late: Message | str = ""
+        if state == "notified_late" and clock.due_at is not None:
+            late = Message("deadlines.late_by", late=_both(clock.notified_at - clock.due_at))
+        text = Message(
+            "deadlines.notified",
+            at=_at(clock.notified_at, zone, offset=False),
+            late=late,
+            reference=Message("deadlines.reference", reference=clock.reference)
+            if clock.reference
+            else "",
+            requires=_late_text(clock),
+        )
+    elif state == "not_required":
+        text = Message("deadlines.not_required")
+    elif state == "not_started":
+        text = Message("deadlines.not_started")
+    else:
+        left = _both(clock.time_left) if clock.time_left is not None else ""
+        words: Message | str = (
+            Message(f"deadlines.kind.{clock.rule_kind}")
+            if clock.rule_kind in _KIND_WORDS
+            else clock.rule_kind
+        )
+        if state == "overdue":
+            text = Message("deadlines.overdue", left=left, requires=_late_text(clock))
+        elif clock.due_at is not None:
+            target = (
+                Message("deadlines.target", target=_at(clock.target_at, zone, offset=False))
+                if clock.target_at is not None
+                else ""
+            )
+            text = Message(
+                "deadlines.due", at=_at(clock.due_at, zone, offset=True), left=left, target=target
+            )
+        elif clock.target_at is None:
+            text = Message("deadlines.no_hours", words=words)
+        else:
+            passed = clock.time_left is not None and clock.time_left < timedelta(0)
+            text = Message(
+                "deadlines.target_passed" if passed else "deadlines.target_left",
+                words=words,
+                target=_at(clock.target_at, zone, offset=False),
+                left=left,
+            )
+    return Message("deadlines.clock", label=label, text=text)
 
 
 def describe(clock: Clock, lang: str = "en", tz: tzinfo | str = UTC) -> str:
-    """One human line for ``deadlines`` and the incident card, in the reader's zone."""
-    zone = _zone(tz)
-    fr = lang == "fr"
-    label = clock.authority or clock.jurisdiction
-    if clock.audience == "persons":
-        label += " — personnes" if fr else " — persons"
-    head = f"{label} : " if fr else f"{label}: "
-    state = clock.state
-    if state in ("notified", "notified_late") and clock.notified_at is not None:
-        at = _at(clock.notified_at, zone, offset=False)
-        text = f"notification faite le {at}" if fr else f"notified {at}"
-        if state == "notified_late" and clock.due_at is not None:
-            late = format_duration(clock.notified_at - clock.due_at, lang)
-            text += f", {late} après l'échéance" if fr else f", {late} after the deadline"
-        if clock.reference:
-            text += f", réf. {clock.reference}" if fr else f", ref. {clock.reference}"
-        return head + text + _late_text(clock, lang)
-    if state == "not_required":
-        if fr:
-            return head + "notification non requise (décision en vigueur) : inscrire au registre"
-        return head + "no notification required (decision in force): record it in the register"
-    if state == "not_started":
-        if fr:
-            return head + (
-                "délai non démarré — indiquez la prise de connaissance avec « aware QUAND »"
-            )
-        return head + 'clock not started — set the awareness time with "aware WHEN"'
-    left = format_duration(clock.time_left, lang) if clock.time_left is not None else ""
-    if state == "overdue":
-        text = f"EN RETARD de {left}" if fr else f"OVERDUE by {left}"
-        return head + text + _late_text(clock, lang)
-    if clock.due_at is not None:
-        at = _at(clock.due_at, zone, offset=True)
-        text = f"échéance {at}, reste {left}" if fr else f"due {at}, {left} left"
-        if clock.target_at is not None:
-            target = _at(clock.target_at, zone, offset=False)
-            text += f" (objectif interne {target})" if fr else f" (internal target {target})"
-        return head + text
-    words = pick(_KIND_WORDS.get(clock.rule_kind, {"en": clock.rule_kind}), lang)
-    if clock.target_at is None:
-        return head + words + (" — pas de délai en heures" if fr else " (no fixed hours)")
-    target = _at(clock.target_at, zone, offset=False)
-    passed = clock.time_left is not None and clock.time_left < timedelta(0)
-    if fr:
-        tail = f"dépassé de {left}" if passed else f"reste {left}"
-        return head + f"{words} — pas de délai en heures ; objectif interne {target}, {tail}"
-    tail = f"passed {left} ago" if passed else f"{left} left"
-    return head + f"{words} (no fixed hours; internal target {target}, {tail})"
+    """:func:`describe_message` worded in ``lang`` (for front ends that want the text)."""
+    return describe_message(clock, tz).render(lang)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -29,8 +29,10 @@ from incidentbot.core.model import (
     StepDef,
 )
 from incidentbot.core.severity import AUTHORITY_RULES, PERSONS_RULES
+from incidentbot.i18n import Message, render
 
 KeyPath = tuple[str | int, ...]
+What = Message | str  # what a problem is about, worded in the reader's language
 LineOf = Callable[[KeyPath], int]
 
 LANGUAGES: tuple[str, ...] = ("en", "fr")
@@ -70,7 +72,6 @@ _FIELD = re.compile(r"[a-z][a-z0-9_]*")
 _JURISDICTION_ID = re.compile(r"[a-z][a-z0-9_-]*")
 _EXTRA_LANGUAGE = re.compile(r"[a-z]{2}")
 _DURATION = re.compile(r"(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?")
-_LANGUAGE_NAMES = {"en": "English", "fr": "French"}
 
 
 # --- durations ---------------------------------------------------------------------------
@@ -82,19 +83,16 @@ def parse_duration(text: str) -> timedelta:
     Days, hours and minutes, each a whole number, in that order, at least one of them.
     """
     if not isinstance(text, str):
-        raise ValueError(f"{text!r} is not a duration; write it as text such as 2h, 1h30m or 3d")
+        raise ValueError(Message("pb.duration_type", value=repr(text)))
     cleaned = text.strip().lower()
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None:
-        raise ValueError(
-            f"'{text}' is not a duration; write whole days, hours and minutes in that order, "
-            "such as 2h, 30m, 1h30m, 3d or 72h"
-        )
+        raise ValueError(Message("pb.duration_bad", text=text))
     days, hours, minutes = (int(g) if g else 0 for g in match.groups())
     try:
         return timedelta(days=days, hours=hours, minutes=minutes)
     except OverflowError:
-        raise ValueError(f"'{text}' is too long a duration; keep it under a few years") from None
+        raise ValueError(Message("pb.duration_long", text=text)) from None
 
 
 def format_duration(value: timedelta) -> str:
@@ -118,12 +116,17 @@ class Problem:
 
     file: str
     line: int
-    message: str
+    message: str | Message = field(compare=False)
+
+    def text(self, lang: str = "en") -> str:
+        """``file:line: what is wrong``, worded in ``lang``."""
+        message = render(self.message, lang)
+        if self.line > 0:
+            return f"{self.file}:{self.line}: {message}"
+        return f"{self.file}: {message}"
 
     def __str__(self) -> str:
-        if self.line > 0:
-            return f"{self.file}:{self.line}: {self.message}"
-        return f"{self.file}: {self.message}"
+        return self.text("en")
 
 
 class _Report:
@@ -134,7 +137,7 @@ class _Report:
         self.line_of = line_of
         self.problems: list[Problem] = []
 
-    def add(self, path: KeyPath, message: str) -> None:
+    def add(self, path: KeyPath, message: Message) -> None:
         try:
             line = int(self.line_of(path))
         except (KeyError, IndexError, TypeError, ValueError):
@@ -143,17 +146,17 @@ class _Report:
 
     # -- shapes --
 
-    def mapping(self, value: Any, path: KeyPath, what: str) -> Mapping[Any, Any] | None:
+    def mapping(self, value: Any, path: KeyPath, what: What) -> Mapping[Any, Any] | None:
         if isinstance(value, Mapping):
             return value
-        self.add(path, f"{what} must be a mapping of keys to values, not {_kind(value)}")
+        self.add(path, Message("pb.not_mapping", what=what, kind=_kind(value)))
         return None
 
     def keys(
         self,
         data: Mapping[Any, Any],
         path: KeyPath,
-        what: str,
+        what: What,
         allowed: tuple[str, ...],
         required: tuple[str, ...],
     ) -> None:
@@ -161,23 +164,24 @@ class _Report:
             if key not in allowed:
                 self.add(
                     path + (key,),
-                    f"unknown key '{key}' in {what}{_did_you_mean(key, allowed)}; "
-                    f"allowed keys: {', '.join(allowed)}",
+                    Message(
+                        "pb.unknown_key",
+                        key=key,
+                        what=what,
+                        hint=_did_you_mean(key, allowed),
+                        allowed=", ".join(allowed),
+                    ),
                 )
         for key in required:
             if key not in data:
-                self.add(path, f"{what} is missing the required key '{key}'")
+                self.add(path, Message("pb.missing_key", what=what, key=key))
 
     def text(
-        self, value: Any, path: KeyPath, what: str, *, max_len: int | None = None
+        self, value: Any, path: KeyPath, what: What, *, max_len: int | None = None
     ) -> dict[str, str] | None:
         """A bilingual text: a mapping with a non-empty ``en`` and ``fr``."""
         if not isinstance(value, Mapping):
-            self.add(
-                path,
-                f"{what} must give the text in English and French, as {{en: ..., fr: ...}}, "
-                f"not {_kind(value)}",
-            )
+            self.add(path, Message("pb.not_bilingual", what=what, kind=_kind(value)))
             return None
         ok = True
         result: dict[str, str] = {}
@@ -185,113 +189,127 @@ class _Report:
             if lang not in LANGUAGES and not (
                 isinstance(lang, str) and _EXTRA_LANGUAGE.fullmatch(lang)
             ):
-                self.add(
-                    path + (lang,),
-                    f"unknown language '{lang}' in {what}; use en and fr "
-                    "(and other two-letter language codes if you wish)",
-                )
+                self.add(path + (lang,), Message("pb.unknown_language", lang=lang, what=what))
                 ok = False
             elif not isinstance(text, str) or not text.strip():
-                self.add(path + (lang,), f"{what} in '{lang}' must be non-empty text")
+                self.add(path + (lang,), Message("pb.empty_text", what=what, lang=lang))
                 ok = False
             else:
                 if max_len is not None and len(text.strip()) > max_len:
                     self.add(
                         path + (lang,),
-                        f"{what} in '{lang}' is {len(text.strip())} characters long; "
-                        f"Slack shows at most {max_len}, so shorten it",
+                        Message(
+                            "pb.too_long",
+                            what=what,
+                            lang=lang,
+                            length=len(text.strip()),
+                            max=max_len,
+                        ),
                     )
                     ok = False
                 result[lang] = text.strip()
         for lang in LANGUAGES:
             if lang not in value:
-                self.add(
-                    path,
-                    f"{what} has no {_LANGUAGE_NAMES[lang]} text; give both, as "
-                    "{en: ..., fr: ...}",
-                )
+                language = Message(f"pb.language.{lang}")
+                self.add(path, Message("pb.no_language", what=what, language=language))
                 ok = False
         return result if ok else None
 
-    def string(self, value: Any, path: KeyPath, what: str) -> str | None:
+    def string(self, value: Any, path: KeyPath, what: What) -> str | None:
         if isinstance(value, str) and value.strip():
             return value.strip()
-        self.add(path, f"{what} must be non-empty text, not {_kind(value)}")
+        self.add(path, Message("pb.not_string", what=what, kind=_kind(value)))
         return None
 
-    def boolean(self, value: Any, path: KeyPath, what: str) -> bool | None:
+    def boolean(self, value: Any, path: KeyPath, what: What) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.add(path, f"{what} must be true or false, not {_kind(value)}")
+        self.add(path, Message("pb.not_boolean", what=what, kind=_kind(value)))
         return None
 
-    def number(self, value: Any, path: KeyPath, what: str) -> float | None:
+    def number(self, value: Any, path: KeyPath, what: What) -> float | None:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             return float(value)
-        self.add(path, f"{what} must be a positive number of hours such as 72, not {_kind(value)}")
+        self.add(path, Message("pb.not_hours", what=what, kind=_kind(value)))
         return None
 
-    def choice(self, value: Any, path: KeyPath, what: str, allowed: tuple[str, ...]) -> str | None:
+    def choice(self, value: Any, path: KeyPath, what: What, allowed: tuple[str, ...]) -> str | None:
         if not isinstance(value, str):
-            self.add(path, f"{what} must be one of {', '.join(allowed)}; not {_kind(value)}")
+            self.add(
+                path,
+                Message("pb.choice_type", what=what, allowed=", ".join(allowed), kind=_kind(value)),
+            )
             return None
         norm = value.strip().lower()
         if norm in allowed:
             return norm
         self.add(
             path,
-            f"{what} is '{value}', which is unknown{_did_you_mean(norm, allowed)}; "
-            f"use one of: {', '.join(allowed)}",
+            Message(
+                "pb.choice_unknown",
+                what=what,
+                value=value,
+                hint=_did_you_mean(norm, allowed),
+                allowed=", ".join(allowed),
+            ),
         )
         return None
 
-    def ident(self, value: Any, path: KeyPath, what: str, pattern: re.Pattern[str]) -> str | None:
+    def ident(self, value: Any, path: KeyPath, what: What, pattern: re.Pattern[str]) -> str | None:
         if not isinstance(value, str):
-            self.add(path, f"{what} must be text such as 'assess-risk', not {_kind(value)}")
+            self.add(path, Message("pb.ident_type", what=what, kind=_kind(value)))
             return None
         norm = value.strip().lower()
         if pattern.fullmatch(norm):
             return norm
         example = "assess-risk" if pattern is _KEBAB else "data_description"
-        self.add(path, f"{what} '{value}' is not a valid id; use lower-case words like '{example}'")
+        self.add(path, Message("pb.ident_bad", what=what, value=value, example=example))
         return None
 
     def id_list(
-        self, value: Any, path: KeyPath, what: str, pattern: re.Pattern[str]
+        self, value: Any, path: KeyPath, what: What, pattern: re.Pattern[str]
     ) -> list[tuple[int, str]] | None:
         """A list of ids, each with its index in the list (to point at its line)."""
         if not isinstance(value, list):
-            self.add(path, f"{what} must be a list such as [a, b], not {_kind(value)}")
+            self.add(path, Message("pb.list_type", what=what, kind=_kind(value)))
             return None
         items: list[tuple[int, str]] = []
         for index, item in enumerate(value):
-            norm = self.ident(item, path + (index,), f"{what} entry", pattern)
+            norm = self.ident(item, path + (index,), Message("pb.what.entry", what=what), pattern)
             if norm is not None:
                 items.append((index, norm))
         return items
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any) -> Message:
     if value is None:
-        return "nothing (an empty value)"
+        return Message("pb.kind.nothing")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return Message("pb.kind.boolean", value=str(value).lower())
     if isinstance(value, str):
-        return f"the text '{value}'"
+        return Message("pb.kind.text", value=value)
     if isinstance(value, int | float):
-        return f"the number {value}"
+        return Message("pb.kind.number", value=str(value))
     if isinstance(value, Mapping):
-        return "a mapping"
+        return Message("pb.kind.mapping")
     if isinstance(value, list | tuple):
-        return "a list"
-    return f"a {type(value).__name__}"
+        return Message("pb.kind.list")
+    return Message("pb.kind.other", name=type(value).__name__)
 
 
-def _did_you_mean(value: Any, allowed: Iterable[str]) -> str:
+def _did_you_mean(value: Any, allowed: Iterable[str]) -> Message | str:
     if not isinstance(value, str):
         return ""
     close = difflib.get_close_matches(value.lower(), list(allowed), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return Message("pb.did_you_mean", word=close[0]) if close else ""
+
+
+def _of(key: str, what: What) -> Message:
+    return Message("pb.what.key_of", key=key, what=what)
+
+
+def _the(key: str, what: What) -> Message:
+    return Message("pb.what.the_key_of", key=key, what=what)
 
 
 # --- playbooks -----------------------------------------------------------------------------
@@ -309,14 +327,20 @@ def build_playbook(
     ``jurisdictions`` are the known jurisdiction ids the playbook may suggest.
     """
     rep = _Report(source, line_of)
-    root = rep.mapping(data, (), "a playbook file")
+    root = rep.mapping(data, (), Message("pb.what.file"))
     if root is None:
         return None, rep.problems
-    rep.keys(root, (), "the playbook", PLAYBOOK_KEYS, PLAYBOOK_REQUIRED)
+    rep.keys(root, (), Message("pb.what.playbook"), PLAYBOOK_KEYS, PLAYBOOK_REQUIRED)
 
-    pid = rep.ident(root["id"], ("id",), "playbook id", _KEBAB) if "id" in root else None
+    pid = (
+        rep.ident(root["id"], ("id",), Message("pb.what.playbook_id"), _KEBAB)
+        if "id" in root
+        else None
+    )
     title = (
-        rep.text(root["title"], ("title",), "the playbook's title", max_len=SLACK_OPTION_MAX)
+        rep.text(
+            root["title"], ("title",), Message("pb.what.playbook_title"), max_len=SLACK_OPTION_MAX
+        )
         if "title" in root
         else None
     )
@@ -324,7 +348,7 @@ def build_playbook(
         rep.text(
             root["description"],
             ("description",),
-            "the playbook's description",
+            Message("pb.what.playbook_description"),
             max_len=SLACK_OPTION_MAX,
         )
         if "description" in root
@@ -332,23 +356,30 @@ def build_playbook(
     )
     guidance: dict[str, str] | None = {}
     if "guidance" in root:
-        guidance = rep.text(root["guidance"], ("guidance",), "the playbook's guidance")
+        guidance = rep.text(root["guidance"], ("guidance",), Message("pb.what.playbook_guidance"))
 
     known = {j.lower() for j in jurisdictions}
     suggested: list[str] = []
     if "jurisdictions" in root:
         items = rep.id_list(
-            root["jurisdictions"], ("jurisdictions",), "jurisdictions", _JURISDICTION_ID
+            root["jurisdictions"],
+            ("jurisdictions",),
+            Message("pb.what.jurisdictions"),
+            _JURISDICTION_ID,
         )
         for index, jid in items or []:
             if jid not in known:
                 rep.add(
                     ("jurisdictions", index),
-                    f"unknown jurisdiction '{jid}'{_did_you_mean(jid, sorted(known))}; "
-                    f"known: {', '.join(sorted(known)) or 'none (jurisdictions.yaml not loaded)'}",
+                    Message(
+                        "pb.unknown_jurisdiction",
+                        id=jid,
+                        hint=_did_you_mean(jid, sorted(known)),
+                        known=", ".join(sorted(known)) or Message("pb.none_loaded"),
+                    ),
                 )
             elif jid in suggested:
-                rep.add(("jurisdictions", index), f"jurisdiction '{jid}' is listed twice")
+                rep.add(("jurisdictions", index), Message("pb.jurisdiction_twice", id=jid))
             else:
                 suggested.append(jid)
 
@@ -372,10 +403,10 @@ def build_playbook(
 
 def _build_steps(rep: _Report, value: Any) -> list[StepDef] | None:
     if not isinstance(value, list):
-        rep.add(("steps",), f"steps must be a list of steps, not {_kind(value)}")
+        rep.add(("steps",), Message("pb.steps_not_list", kind=_kind(value)))
         return None
     if not value:
-        rep.add(("steps",), "steps is empty; a playbook needs at least one step")
+        rep.add(("steps",), Message("pb.steps_empty"))
         return None
     before = len(rep.problems)
     steps: list[StepDef] = []
@@ -389,8 +420,7 @@ def _build_steps(rep: _Report, value: Any) -> list[StepDef] | None:
         if sid in edges:
             rep.add(
                 ("steps", index, "id"),
-                f"duplicate step id '{sid}' (already used by step number "
-                f"{edges[sid][0] + 1}); step ids must be unique",
+                Message("pb.duplicate_step", id=sid, n=str(edges[sid][0] + 1)),
             )
             continue
         # a step with other problems still counts as existing, so that the steps that
@@ -402,11 +432,16 @@ def _build_steps(rep: _Report, value: Any) -> list[StepDef] | None:
     for sid, (index, requires) in edges.items():
         for rindex, rid in requires:
             if rid == sid:
-                rep.add(("steps", index, "requires", rindex), f"step '{sid}' requires itself")
+                rep.add(("steps", index, "requires", rindex), Message("pb.requires_itself", id=sid))
             elif rid not in edges:
                 rep.add(
                     ("steps", index, "requires", rindex),
-                    f"step '{sid}' requires unknown step '{rid}'{_did_you_mean(rid, list(edges))}",
+                    Message(
+                        "pb.requires_unknown",
+                        id=sid,
+                        other=rid,
+                        hint=_did_you_mean(rid, list(edges)),
+                    ),
                 )
     cycles = _report_cycles(rep, edges)
     if not cycles:
@@ -419,26 +454,34 @@ def _build_step(
 ) -> tuple[str, list[tuple[int, str]], StepDef | None] | None:
     """The step's id, its requires (with their index) and, when valid, its definition."""
     path: KeyPath = ("steps", index)
-    step = rep.mapping(raw, path, f"step number {index + 1}")
+    step = rep.mapping(raw, path, Message("pb.what.step_number", n=str(index + 1)))
     if step is None:
         return None
     before = len(rep.problems)
-    sid = rep.ident(step["id"], path + ("id",), "step id", _KEBAB) if "id" in step else None
-    what = f"step '{sid}'" if sid else f"step number {index + 1}"
+    sid = (
+        rep.ident(step["id"], path + ("id",), Message("pb.what.step_id"), _KEBAB)
+        if "id" in step
+        else None
+    )
+    what = (
+        Message("pb.what.step", id=sid) if sid else Message("pb.what.step_number", n=str(index + 1))
+    )
     rep.keys(step, path, what, STEP_KEYS, STEP_REQUIRED)
 
     def get(key: str, check: Callable[[Any, KeyPath], Any]) -> Any:
         return check(step[key], path + (key,)) if key in step else None
 
-    phase = get("phase", lambda v, p: rep.choice(v, p, f"phase of {what}", PHASE_NAMES))
-    owner = get("owner", lambda v, p: rep.choice(v, p, f"owner role of {what}", ROLES))
-    title = get(
-        "title", lambda v, p: rep.text(v, p, f"the title of {what}", max_len=SLACK_OPTION_MAX)
+    phase = get("phase", lambda v, p: rep.choice(v, p, _of("phase", what), PHASE_NAMES))
+    owner = get(
+        "owner", lambda v, p: rep.choice(v, p, Message("pb.what.owner_of", what=what), ROLES)
     )
-    guidance = get("guidance", lambda v, p: rep.text(v, p, f"the guidance of {what}"))
-    draft = get("draft", lambda v, p: rep.choice(v, p, f"draft kind of {what}", DRAFT_KINDS))
-    mandatory = get("mandatory", lambda v, p: rep.boolean(v, p, f"mandatory of {what}"))
-    evidence = get("evidence", lambda v, p: rep.boolean(v, p, f"evidence of {what}"))
+    title = get("title", lambda v, p: rep.text(v, p, _the("title", what), max_len=SLACK_OPTION_MAX))
+    guidance = get("guidance", lambda v, p: rep.text(v, p, _the("guidance", what)))
+    draft = get(
+        "draft", lambda v, p: rep.choice(v, p, Message("pb.what.draft_of", what=what), DRAFT_KINDS)
+    )
+    mandatory = get("mandatory", lambda v, p: rep.boolean(v, p, _of("mandatory", what)))
+    evidence = get("evidence", lambda v, p: rep.boolean(v, p, _of("evidence", what)))
     due: timedelta | None = None
     if "due" in step:
         raw_due = step["due"]
@@ -446,27 +489,28 @@ def _build_step(
             try:
                 due = parse_duration(raw_due)
             except ValueError as exc:
-                rep.add(path + ("due",), f"due of {what}: {exc}")
+                rep.add(path + ("due",), Message("pb.due_error", what=what, error=exc.args[0]))
         else:
             hint = (
                 f"{raw_due}h"
                 if isinstance(raw_due, int) and not isinstance(raw_due, bool)
-                else "2h, 1h30m or 3d"
+                else Message("pb.due_hint")
             )
             rep.add(
                 path + ("due",),
-                f"due of {what} must be a duration with its unit, such as {hint}; "
-                f"not {_kind(raw_due)}",
+                Message("pb.due_unit", what=what, hint=hint, kind=_kind(raw_due)),
             )
     requires: list[tuple[int, str]] = []
     if "requires" in step:
         requires = (
-            rep.id_list(step["requires"], path + ("requires",), f"requires of {what}", _KEBAB) or []
+            rep.id_list(step["requires"], path + ("requires",), _of("requires", what), _KEBAB) or []
         )
         seen: set[str] = set()
         for rindex, rid in requires:
             if rid in seen:
-                rep.add(path + ("requires", rindex), f"{what} requires '{rid}' twice")
+                rep.add(
+                    path + ("requires", rindex), Message("pb.requires_twice", what=what, id=rid)
+                )
             seen.add(rid)
 
     if sid is None:
@@ -514,8 +558,7 @@ def _report_cycles(rep: _Report, edges: Mapping[str, tuple[int, list[tuple[int, 
                         seen_cycles.add(frozenset(cycle))
                         rep.add(
                             ("steps", edges[node][0], "requires", rindex),
-                            f"dependency cycle: {' -> '.join(cycle)}; "
-                            "a step cannot wait, directly or not, for itself",
+                            Message("pb.cycle", cycle=" -> ".join(cycle)),
                         )
                 elif nxt not in state:
                     state[nxt] = 1
@@ -558,9 +601,13 @@ def _check_due_order(
         if latest is not None and latest.due is not None:
             rep.add(
                 ("steps", edges[step.id][0], "due"),
-                f"step '{step.id}' is due at {format_duration(step.due)} but waits for step "
-                f"'{latest.id}', due at {format_duration(latest.due)}; make it due at "
-                f"{format_duration(latest.due)} or later",
+                Message(
+                    "pb.due_before_dependency",
+                    id=step.id,
+                    due=format_duration(step.due),
+                    other=latest.id,
+                    other_due=format_duration(latest.due),
+                ),
             )
 
 
@@ -576,17 +623,17 @@ def build_jurisdictions(
     is reported.
     """
     rep = _Report(source, line_of)
-    root = rep.mapping(data, (), "jurisdictions.yaml")
+    root = rep.mapping(data, (), Message("pb.what.jurisdictions_file"))
     if root is None:
         return {}, rep.problems
     result: dict[str, Jurisdiction] = {}
     seen: set[str] = set()
     for key, body in root.items():
-        jid = rep.ident(key, (key,), "jurisdiction id", _JURISDICTION_ID)
+        jid = rep.ident(key, (key,), Message("pb.what.jurisdiction_id"), _JURISDICTION_ID)
         if jid is None:
             continue
         if jid in seen:
-            rep.add((key,), f"jurisdiction '{jid}' is defined twice")
+            rep.add((key,), Message("pb.jurisdiction_defined_twice", id=jid))
             continue
         seen.add(jid)
         built = _build_jurisdiction(rep, jid, body, (key,))
@@ -596,7 +643,7 @@ def build_jurisdictions(
 
 
 def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Jurisdiction | None:
-    what = f"jurisdiction '{jid}'"
+    what = Message("pb.what.jurisdiction", id=jid)
     body = rep.mapping(raw, path, what)
     if body is None:
         return None
@@ -606,24 +653,25 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
     def get(key: str, check: Callable[[Any, KeyPath], Any]) -> Any:
         return check(body[key], path + (key,)) if key in body else None
 
-    name = get("name", lambda v, p: rep.text(v, p, f"the name of {what}"))
-    authority = get("authority", lambda v, p: rep.string(v, p, f"authority of {what}"))
+    name = get("name", lambda v, p: rep.text(v, p, _the("name", what)))
+    authority = get("authority", lambda v, p: rep.string(v, p, _of("authority", what)))
     authority_name = get(
-        "authority_name", lambda v, p: rep.text(v, p, f"the authority_name of {what}")
+        "authority_name", lambda v, p: rep.text(v, p, _the("authority_name", what))
     )
-    law = get("law", lambda v, p: rep.text(v, p, f"the law of {what}"))
-    deadline = get("deadline", lambda v, p: _build_deadline(rep, v, p, f"deadline of {what}"))
+    law = get("law", lambda v, p: rep.text(v, p, _the("law", what)))
+    deadline = get("deadline", lambda v, p: _build_deadline(rep, v, p, _of("deadline", what)))
     persons_deadline = get(
         "persons_deadline",
-        lambda v, p: _build_deadline(rep, v, p, f"persons_deadline of {what}"),
+        lambda v, p: _build_deadline(rep, v, p, _of("persons_deadline", what)),
     )
-    threshold = get("threshold", lambda v, p: rep.choice(v, p, f"threshold of {what}", THRESHOLDS))
+    threshold = get("threshold", lambda v, p: rep.choice(v, p, _of("threshold", what), THRESHOLDS))
     persons_threshold = get(
         "persons_threshold",
-        lambda v, p: rep.choice(v, p, f"persons_threshold of {what}", PERSONS_THRESHOLDS),
+        lambda v, p: rep.choice(v, p, _of("persons_threshold", what), PERSONS_THRESHOLDS),
     )
     language = get(
-        "language", lambda v, p: rep.choice(v, p, f"letter language of {what}", LANGUAGES)
+        "language",
+        lambda v, p: rep.choice(v, p, Message("pb.what.letter_language_of", what=what), LANGUAGES),
     )
     retention = 60
     if "register_retention_months" in body:
@@ -633,21 +681,20 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
         else:
             rep.add(
                 path + ("register_retention_months",),
-                f"register_retention_months of {what} must be a whole number of months "
-                f"such as 60, not {_kind(months)}",
+                Message("pb.retention", what=what, kind=_kind(months)),
             )
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("notice_fields", "persons_fields", "persons_exceptions"):
         items = None
         if key in body:
-            items = rep.id_list(body[key], path + (key,), f"{key} of {what}", _FIELD)
+            items = rep.id_list(body[key], path + (key,), _of(key, what), _FIELD)
         lists[key] = tuple(dict.fromkeys(i for _, i in items or []))
-    phased = get("phased", lambda v, p: rep.boolean(v, p, f"phased of {what}"))
+    phased = get("phased", lambda v, p: rep.boolean(v, p, _of("phased", what)))
     statutory_note = get(
-        "statutory_note", lambda v, p: rep.text(v, p, f"the statutory_note of {what}")
+        "statutory_note", lambda v, p: rep.text(v, p, _the("statutory_note", what))
     )
-    citations = get("citations", lambda v, p: _string_map(rep, v, p, f"citations of {what}"))
-    contact = get("contact", lambda v, p: _string_map(rep, v, p, f"contact of {what}"))
+    citations = get("citations", lambda v, p: _string_map(rep, v, p, _of("citations", what)))
+    contact = get("contact", lambda v, p: _string_map(rep, v, p, _of("contact", what)))
 
     if len(rep.problems) != before:
         return None
@@ -673,35 +720,34 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
     )
 
 
-def _build_deadline(rep: _Report, raw: Any, path: KeyPath, what: str) -> DeadlineRule | None:
+def _build_deadline(rep: _Report, raw: Any, path: KeyPath, what: What) -> DeadlineRule | None:
     body = rep.mapping(raw, path, what)
     if body is None:
         return None
     before = len(rep.problems)
     rep.keys(body, path, what, DEADLINE_KEYS, ("kind",))
     kind = (
-        rep.choice(body["kind"], path + ("kind",), f"kind of {what}", DEADLINE_KINDS)
+        rep.choice(body["kind"], path + ("kind",), _of("kind", what), DEADLINE_KINDS)
         if ("kind" in body)
         else None
     )
     hours = target = None
     if "hours" in body:
-        hours = rep.number(body["hours"], path + ("hours",), f"hours of {what}")
+        hours = rep.number(body["hours"], path + ("hours",), _of("hours", what))
     if "target_hours" in body:
         target = rep.number(
-            body["target_hours"], path + ("target_hours",), f"target_hours of {what}"
+            body["target_hours"], path + ("target_hours",), _of("target_hours", what)
         )
     if kind == "hours" and "hours" not in body:
-        rep.add(path, f"{what} has kind 'hours' but no hours; add hours: 72 (for example)")
+        rep.add(path, Message("pb.hours_missing", what=what))
     if kind is not None and kind != "hours" and "hours" in body:
         rep.add(
             path + ("hours",),
-            f"{what} has kind '{kind}', which sets no hour count; remove hours, or put the "
-            "campaign's own internal target in target_hours",
+            Message("pb.hours_extra", what=what, kind=kind),
         )
     start: str | None = "aware_at"
     if "start" in body:
-        start = rep.choice(body["start"], path + ("start",), f"start of {what}", DEADLINE_STARTS)
+        start = rep.choice(body["start"], path + ("start",), _of("start", what), DEADLINE_STARTS)
     late = None
     if "late_requires" in body:
         late = rep.ident(body["late_requires"], path + ("late_requires",), "late_requires", _FIELD)
@@ -712,16 +758,16 @@ def _build_deadline(rep: _Report, raw: Any, path: KeyPath, what: str) -> Deadlin
     )
 
 
-def _string_map(rep: _Report, raw: Any, path: KeyPath, what: str) -> dict[str, str] | None:
+def _string_map(rep: _Report, raw: Any, path: KeyPath, what: What) -> dict[str, str] | None:
     body = rep.mapping(raw, path, what)
     if body is None:
         return None
     result: dict[str, str] = {}
     for key, value in body.items():
         if not isinstance(key, str) or not _FIELD.fullmatch(key):
-            rep.add(path + (key,), f"key '{key}' in {what} must be a lower-case id such as 'web'")
+            rep.add(path + (key,), Message("pb.map_key", key=key, what=what))
         elif not isinstance(value, str) or not value.strip():
-            rep.add(path + (key,), f"{what}: '{key}' must be non-empty text, not {_kind(value)}")
+            rep.add(path + (key,), Message("pb.map_value", what=what, key=key, kind=_kind(value)))
         else:
             result[key] = value.strip()
     return result

@@ -39,6 +39,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from dateutil import tz as dateutil_tz
 
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 
 TOLERANCE = timedelta(minutes=1)
 """How far after ``now`` a typed time may be (clock skew, a slow typist) before it is refused."""
@@ -112,12 +113,7 @@ def _shown(text: str) -> str:
 
 
 def _unreadable(text: str) -> UsageError:
-    return UsageError(
-        f'Cannot read "{_shown(text)}" as a time. Try: 20/11/2026 14h00, '
-        "yesterday 18:00, 3 hours ago (or 2026-11-20T14:00+01:00)",
-        message_fr=f"Impossible de lire « {_shown(text)} » comme une heure. Essayez : "
-        "20/11/2026 14h00, hier 18h00, il y a 3 heures (ou 2026-11-20T14:00+01:00)",
-    )
+    return UsageError(Message("when.unreadable", text=_shown(text)))
 
 
 def _fold(text: str) -> str:
@@ -215,20 +211,10 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
     except (_Unreadable, OverflowError):
         raise _unreadable(text.strip()) from None
     except ValueError:  # the form is right but the calendar or the clock has no such value
-        shown = _shown(text.strip())
-        raise UsageError(
-            f'There is no such date or time as "{shown}"; dates are day first: '
-            "20/11/2026 14:00 is 20 November",
-            message_fr=f"La date ou l'heure « {shown} » n'existe pas ; le jour vient d'abord : "
-            "20/11/2026 14:00 est le 20 novembre",
-        ) from None
+        raise UsageError(Message("when.no_such_date", text=_shown(text.strip()))) from None
     if at > now + TOLERANCE:
-        shown_now = format_local(now, tz, "en")
         raise UsageError(
-            f'"{_shown(text.strip())}" is in the future (it is now {shown_now}); '
-            "give a past time, e.g. 3 hours ago",
-            message_fr=f"« {_shown(text.strip())} » est dans le futur (il est {shown_now}) ; "
-            "donnez une heure passée, p. ex. il y a 3 heures",
+            Message("when.future", text=_shown(text.strip()), now=format_local(now, tz, "en"))
         )
     return at
 
@@ -254,13 +240,7 @@ def parse_zone(name: str) -> tzinfo:
         if isinstance(found, dateutil_tz.tzfile | dateutil_tz.tzutc):
             zone = found
     if zone is None:
-        raise UsageError(
-            f'Unknown time zone "{_shown(clean)}"; use an IANA name such as Europe/Paris, '
-            "America/Toronto or UTC",
-            field="tz",
-            message_fr=f"Fuseau horaire « {_shown(clean)} » inconnu ; utilisez un nom IANA comme "
-            "Europe/Paris, America/Toronto ou UTC",
-        )
+        raise UsageError(Message("when.unknown_zone", zone=_shown(clean)), field="tz")
     return zone
 
 

@@ -28,6 +28,7 @@ from incidentbot.service import (
     facts,
     incidents,
     overview,
+    register,
     reminders,
     reports,
     steps,
@@ -244,5 +245,5 @@ class IncidentService:
 
     export_data = reports.export_data
     export = reports.export
-    register_rows = reports.register_rows
+    register_rows = register.register_rows
     playbook_title = reports.playbook_title

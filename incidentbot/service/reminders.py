@@ -5,7 +5,8 @@ Points come from the configuration (default 24 h, 6 h, 1 h before, and at the de
 its timeline event, so a restart or two schedulers never send it twice. An item that is done
 (the regulator notified, the step completed) goes quiet. When the bot was down across several
 points, only the latest passed point is sent, once, marked late; the earlier ones are recorded
-as missed. A snooze keeps an item quiet until a time and records who snoozed it.
+as missed. A snooze keeps an item quiet until a time and records who snoozed it. The text is
+worded in the incident's language (``language`` of the incident, as its drafts and card are).
 
 Everything takes ``now`` as an argument; nothing here sleeps.
 """
@@ -21,6 +22,7 @@ from dateutil.parser import isoparse
 
 from incidentbot.core.model import EventKind, IncidentStatus
 from incidentbot.core.playbook import parse_duration
+from incidentbot.i18n import Message, lang_or_default, t
 from incidentbot.store import to_text
 
 if TYPE_CHECKING:
@@ -40,7 +42,7 @@ class Reminder:
     late: bool
     owner: str | None  # who should hear about it (assignee or role holder), if known
     channel: str | None
-    text: str
+    text: str  # in the incident's language
 
 
 def points(config: Sequence[str]) -> list[tuple[str, timedelta]]:
@@ -71,31 +73,26 @@ def due(
     offsets = points(config)
     for incident in service.store.incidents(status=IncidentStatus.OPEN):
         sent, snoozed = _sent(service, incident.ref)
-        candidates: list[tuple[str, datetime, str | None, str]] = []
+        candidates: list[tuple[str, datetime, str | None, Message]] = []
+        lang = lang_or_default(incident.language)
         for clock in service.clocks(incident):
             if clock.state not in ("running", "overdue") or clock.required is False:
                 continue
             deadline = clock.due_at or clock.target_at
             if deadline is None:
                 continue
-            what = f"{clock.authority}{' (persons)' if clock.audience == 'persons' else ''}"
-            kind = "deadline" if clock.due_at else "internal target"
-            candidates.append(
-                (
-                    f"clock:{clock.key}",
-                    deadline,
-                    incident.roles.get("dpo"),
-                    f"{incident.ref}: {what} {kind}",
-                )
-            )
+            msgid = "reminders.clock" if clock.due_at else "reminders.target"
+            if clock.audience == "persons":
+                msgid += "_persons"
+            label = Message(msgid, ref=incident.ref, authority=clock.authority)
+            candidates.append((f"clock:{clock.key}", deadline, incident.roles.get("dpo"), label))
         for step in service.store.steps(incident.ref):
             # a step already overdue when the incident was declared shows as OVERDUE on the
             # card; reminding each one at once would only bury the declaration in messages
             if step.is_open and step.due_at is not None and step.due_at > incident.declared_at:
                 owner = step.assignee or incident.roles.get(step.definition.owner.value)
-                candidates.append(
-                    (f"step:{step.id}", step.due_at, owner, f"{incident.ref}: step {step.id}")
-                )
+                label = Message("reminders.step", ref=incident.ref, step=step.id)
+                candidates.append((f"step:{step.id}", step.due_at, owner, label))
         for item, deadline, owner, label in candidates:
             if snoozed.get(item) and snoozed[item] > now:
                 continue
@@ -111,9 +108,12 @@ def due(
             # (the bot was down); a point that passed before the declaration is not "late"
             late = fire_at > incident.declared_at and now - fire_at > LATE_AFTER
             if deadline > now:
-                when = f"due in {_left(deadline - now)}"
+                when = Message("reminders.due_in", label=label, left=_left(deadline - now, lang))
             else:
-                when = f"overdue by {_left(now - deadline)}"
+                when = Message(
+                    "reminders.overdue_by", label=label, left=_left(now - deadline, lang)
+                )
+            text = when.render(lang) + (t("reminders.late", lang) if late else "")
             out.append(
                 Reminder(
                     incident=incident.ref,
@@ -124,18 +124,17 @@ def due(
                     late=late,
                     owner=owner,
                     channel=incident.channel,
-                    text=f"{label} is {when}"
-                    + (" (reminder sent late: the bot was offline)" if late else ""),
+                    text=text,
                 )
             )
     return out
 
 
-def _left(delta: timedelta) -> str:
+def _left(delta: timedelta, lang: str) -> str:
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
     if hours >= 72:
-        return f"{hours // 24} d {hours % 24} h"
+        return f"{hours // 24} {'j' if lang == 'fr' else 'd'} {hours % 24} h"
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
@@ -202,7 +201,12 @@ def snooze(service: IncidentService, ref: str, item: str, *, until: datetime, ac
         service.record(
             incident,
             EventKind.REMINDER_SNOOZED,
-            f"{item} until {until.isoformat()}",
+            t(
+                "reminders.snoozed",
+                lang_or_default(incident.language),
+                item=item,
+                until=until.isoformat(),
+            ),
             actor,
             data={"item": item, "until": until.isoformat()},
         )

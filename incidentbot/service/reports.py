@@ -1,4 +1,4 @@
-"""Exports of one incident (Markdown, CSV, JSON) and the register of all incidents.
+"""Exports of one incident (Markdown, CSV, JSON); the register is in ``service/register.py``.
 
 The JSON export is the machine-readable record: the incident's facts, steps, the latest
 assessment in the export's documented shape (README.md), notifications, drafts and every timeline event with its chain
@@ -16,9 +16,9 @@ from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from dateutil.parser import isoparse
-from dateutil.relativedelta import relativedelta
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
+from incidentbot.i18n import t
 
 if TYPE_CHECKING:
     from incidentbot.service.facade import IncidentService
@@ -40,7 +40,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     return "\ufeff" + buf.getvalue()
 
 
-def _iso(at: datetime | None) -> str | None:
+def iso_or_none(at: datetime | None) -> str | None:
     return at.isoformat() if at else None
 
 
@@ -53,10 +53,10 @@ def incident_json(incident: Incident) -> dict[str, Any]:
         "severity": incident.severity.value if incident.severity else None,
         "lead": incident.lead,
         "declared_by": incident.declared_by,
-        "declared_at": _iso(incident.declared_at),
-        "detected_at": _iso(incident.detected_at),
-        "aware_at": _iso(incident.aware_at),
-        "closed_at": _iso(incident.closed_at),
+        "declared_at": iso_or_none(incident.declared_at),
+        "detected_at": iso_or_none(incident.detected_at),
+        "aware_at": iso_or_none(incident.aware_at),
+        "closed_at": iso_or_none(incident.closed_at),
         "language": incident.language,
         "jurisdictions": list(incident.jurisdictions),
         "roles": dict(incident.roles),
@@ -69,7 +69,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 def event_json(e: TimelineEvent) -> dict[str, Any]:
     return {
         "seq": e.seq,
-        "at": _iso(e.at),
+        "at": iso_or_none(e.at),
         "actor": e.actor,
         "kind": e.kind,
         "phase": e.phase,
@@ -115,9 +115,9 @@ def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
                 "mandatory": s.definition.mandatory,
                 "status": s.status.value,
                 "assignee": s.assignee,
-                "due_at": _iso(s.due_at),
+                "due_at": iso_or_none(s.due_at),
                 "done_by": s.done_by,
-                "done_at": _iso(s.done_at),
+                "done_at": iso_or_none(s.done_at),
                 "note": s.note,
             }
             for s in store.steps(ref)
@@ -185,14 +185,37 @@ def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinf
     return export_markdown(data, lang=lang, tz=tz)
 
 
-def _md(text: Any) -> str:
+def md_cell(text: Any) -> str:
     """Table-cell-safe text: pipes escaped, newlines folded."""
     return str(text or "").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
 
 
+def value_label(kind: str, code: str, lang: str) -> str:
+    """A stored code (``open``, ``very_high``, ``step_done``) as a reader of ``lang`` reads it.
+
+    English keeps the codes, which are also what commands take (``severity very_high``);
+    French shows the catalogue's words.
+    """
+    if lang == "en" or not code:
+        return code
+    label = t(f"{kind}.{code}", lang, context="web")
+    return code if label == f"{kind}.{code}" else label
+
+
+def _yes_no(value: Any, lang: str) -> str:
+    if lang == "en":
+        return str(value)
+    return t("field.yes" if value else "field.no", lang).lower()
+
+
+def _score(value: Any, lang: str) -> str:
+    if lang == "fr" and isinstance(value, int | float):
+        return str(value).replace(".", ",")
+    return str(value)
+
+
 def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
     inc = data["incident"]
-    fr = lang == "fr"
 
     def local(iso: str | None) -> str:
         if not iso:
@@ -203,170 +226,62 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
         )
 
     out = [f"# {inc['ref']} — {inc['title']}", ""]
+    status = value_label("label", inc["status"], lang)
+    severity = value_label("severity", inc["severity"], lang) if inc["severity"] else "—"
     facts = [
-        ("Statut" if fr else "Status", inc["status"]),
-        ("Procédure" if fr else "Playbook", inc["playbook"]),
-        ("Responsable" if fr else "Lead", inc["lead"]),
-        ("Gravité" if fr else "Severity", inc["severity"] or "—"),
-        ("Détecté" if fr else "Detected", local(inc["detected_at"])),
-        ("Connu" if fr else "Aware", local(inc["aware_at"])),
-        ("Juridictions" if fr else "Jurisdictions", ", ".join(inc["jurisdictions"]) or "—"),
-        (
-            "Déclaré par" if fr else "Declared by",
-            f"{inc['declared_by']}, {local(inc['declared_at'])}",
-        ),
+        ("reports.status", status),
+        ("reports.playbook", inc["playbook"]),
+        ("reports.lead", inc["lead"]),
+        ("reports.severity", severity),
+        ("reports.detected", local(inc["detected_at"])),
+        ("reports.aware", local(inc["aware_at"])),
+        ("reports.jurisdictions", ", ".join(inc["jurisdictions"]) or "—"),
+        ("reports.declared_by", f"{inc['declared_by']}, {local(inc['declared_at'])}"),
     ]
-    out += [f"- **{k}**: {_md(v)}" for k, v in facts]
+    out += [t("reports.fact", lang, label=t(k, lang), value=md_cell(v)) for k, v in facts]
     if data["assessment"]:
         a = data["assessment"]
+        band = value_label("severity", a["band"], lang) if a["band"] else a["band"]
         out += [
             "",
-            "## " + ("Évaluation" if fr else "Assessment") + f" (v{a['version']})",
+            t("reports.assessment", lang, version=a["version"]),
             "",
-            f"- score {a['score']} ({a['band']})",
+            t("reports.score", lang, score=_score(a["score"], lang), band=band),
         ]
         for d in a["decisions"]:
             out.append(
-                f"- {d['jurisdiction']}: authority={d['authority']} persons={d['persons']}"
-                f" — {_md(d['rule'])}"
+                t(
+                    "reports.decision",
+                    lang,
+                    jurisdiction=d["jurisdiction"],
+                    authority=_yes_no(d["authority"], lang),
+                    persons=_yes_no(d["persons"], lang),
+                    rule=md_cell(d["rule"]),
+                )
             )
-    out += [
-        "",
-        "## " + ("Étapes" if fr else "Steps"),
-        "",
-        "| step | phase | status | by | at | note |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
+    out += ["", t("reports.steps", lang), "", t("reports.steps_header", lang)]
+    out.append("| --- | --- | --- | --- | --- | --- |")
     for s in data["steps"]:
-        out.append(
-            f"| {s['id']} | {s['phase']} | {s['status']} | {_md(s['done_by'] or '')} | "
-            f"{local(s['done_at']) if s['done_at'] else ''} | {_md(s['note'])} |"
+        phase, status = (
+            value_label("phase", s["phase"], lang),
+            value_label("status", s["status"], lang),
         )
-    out += [
-        "",
-        "## " + ("Chronologie" if fr else "Timeline"),
-        "",
-        "| # | time | actor | kind | text |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for e in data["timeline"]:
-        what = e["kind"] + (f" {e['data']['step']}" if e["data"].get("step") else "")
         out.append(
-            f"| {e['seq']} | {local(e['at'])} | {_md(e['actor'])} | {_md(what)} | {_md(e['text'])} |"
+            f"| {s['id']} | {phase} | {status} | {md_cell(s['done_by'] or '')} | "
+            f"{local(s['done_at']) if s['done_at'] else ''} | {md_cell(s['note'])} |"
+        )
+    out += ["", t("reports.timeline", lang), "", t("reports.timeline_header", lang)]
+    out.append("| --- | --- | --- | --- | --- |")
+    for e in data["timeline"]:
+        kind = value_label("kind", e["kind"], lang)
+        what = kind + (f" {e['data']['step']}" if e["data"].get("step") else "")
+        out.append(
+            f"| {e['seq']} | {local(e['at'])} | {md_cell(e['actor'])} | {md_cell(what)} | {md_cell(e['text'])} |"
         )
     chain = data["chain"]
-    out += [
-        "",
-        ("Chaîne de hachage" if fr else "Hash chain")
-        + f": {'OK' if chain['verified'] else chain['problem']}; head `{chain['head']}`",
-        "",
-    ]
+    state = "OK" if chain["verified"] else chain["problem"]
+    out += ["", t("reports.chain", lang, state=state, head=chain["head"]), ""]
     return "\n".join(out)
-
-
-# -- register -------------------------------------------------------------------------------
-
-REGISTER_HEADER = (
-    "ref", "title", "status", "playbook", "jurisdictions", "detected_at", "aware_at",
-    "breach_kinds", "data_categories", "persons", "records", "severity_band", "severity_score",
-    "risk_reasoning", "decisions", "authority_notified", "persons_notified", "delay_reasons",
-    "measures", "closed_at", "keep_until",
-)  # fmt: skip
-
-
-def register_rows(service: IncidentService) -> list[dict[str, Any]]:
-    """One row per incident, notified or not (GDPR Art. 33(5); Québec Reg. s. 7; PIPEDA s. 10.3)."""
-    rows = []
-    for inc in service.store.incidents():
-        a = assessment_json(service.latest_assessment(inc.ref))
-        inputs = (a or {}).get("inputs") or {}
-        kinds = [
-            k
-            for k in ("confidentiality", "integrity", "availability")
-            if inputs.get(k) not in (None, "none")
-        ]
-        notes = service.store.rows("notifications", "incident = ?", [inc.ref], order_by="id")
-        months = [
-            service.catalogue.jurisdictions[j].register_retention_months
-            for j in inc.jurisdictions
-            if j in service.catalogue.jurisdictions
-        ] or [60]
-        start = inc.aware_at or inc.detected_at or inc.declared_at
-        measures = [
-            f"{s.id}: {s.note}" if s.note else s.id
-            for s in service.store.steps(inc.ref)
-            if s.status.value == "done"
-        ]
-        rows.append(
-            {
-                "ref": inc.ref,
-                "title": inc.title,
-                "status": inc.status.value,
-                "playbook": inc.playbook,
-                "jurisdictions": ",".join(inc.jurisdictions),
-                "detected_at": _iso(inc.detected_at),
-                "aware_at": _iso(inc.aware_at),
-                "breach_kinds": ",".join(kinds) if a else "not assessed",
-                "data_categories": ",".join(inputs.get("data") or []),
-                "persons": inputs.get("persons"),
-                "records": inputs.get("records"),
-                "severity_band": (a or {}).get("band")
-                or (inc.severity.value if inc.severity else None),
-                "severity_score": (a or {}).get("score"),
-                "risk_reasoning": ((a or {}).get("method") or {}).get("explain", ""),
-                "decisions": "; ".join(
-                    f"{d['jurisdiction']}: {'notify authority' if d['authority'] else 'document only'}"
-                    f"{' + persons' if d['persons'] else ''}"
-                    f"{' (override: ' + d['override']['reason'] + ')' if d.get('override') else ''}"
-                    for d in (a or {}).get("decisions", [])
-                )
-                or "not assessed",
-                "authority_notified": "; ".join(
-                    f"{n['jurisdiction']} {n['notified_at']} {n['reference'] or ''}".strip()
-                    for n in notes
-                    if n["audience"] == "authority"
-                ),
-                "persons_notified": "; ".join(
-                    f"{n['jurisdiction']} {n['notified_at']}"
-                    for n in notes
-                    if n["audience"] == "persons"
-                ),
-                "delay_reasons": "; ".join(
-                    n["delay_reasons"] for n in notes if n.get("delay_reasons")
-                ),
-                "measures": "; ".join(measures),
-                "closed_at": _iso(inc.closed_at),
-                "keep_until": (start + relativedelta(months=max(months))).date().isoformat(),
-            }
-        )
-    return rows
-
-
-def register_csv(rows: Sequence[Mapping[str, Any]]) -> str:
-    return to_csv(REGISTER_HEADER, ([r.get(k) for k in REGISTER_HEADER] for r in rows))
-
-
-def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
-    title = (
-        "Registre des incidents de confidentialité"
-        if lang == "fr"
-        else "Register of personal-data breaches"
-    )
-    cols = (
-        "ref",
-        "title",
-        "status",
-        "aware_at",
-        "data_categories",
-        "persons",
-        "severity_band",
-        "decisions",
-        "authority_notified",
-        "keep_until",
-    )
-    out = [f"# {title}", "", "| " + " | ".join(cols) + " |", "|" + " --- |" * len(cols)]
-    out += ["| " + " | ".join(_md(r.get(c)) for c in cols) + " |" for r in rows]
-    return "\n".join(out) + "\n"
 
 
 def playbook_title(service: IncidentService, incident: Incident, lang: str) -> str:

@@ -190,7 +190,7 @@ def read_declare(
     errors: dict[str, str] = {}
     title = (got.get("title") or "").strip()
     if not title:
-        errors["title"] = "A declaration needs a title." if lang == "en" else "Il faut un titre."
+        errors["title"] = t("modals.title_needed", lang)
     playbook = got.get("playbook") or ""
     if playbook.lower() not in catalogue.playbooks:
         errors["playbook"] = t("field.choose", lang) + " " + ", ".join(sorted(catalogue.playbooks))

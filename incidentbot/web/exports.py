@@ -8,6 +8,7 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.errors import NotFound
+from incidentbot.i18n import Message
 from incidentbot.service import reports
 from incidentbot.web.filters import Filters, step_of
 from incidentbot.web.wording import word
@@ -62,10 +63,7 @@ def draft_file(service: IncidentService, ref: str, draft_id: int, *, actor: str)
     incident = service.resolve(ref, actor=actor, action="read_draft")
     rows = service.store.rows("drafts", "incident = ? AND id = ?", [incident.ref, draft_id])
     if not rows:
-        raise NotFound(
-            f"{incident.ref} has no draft number {draft_id}.",
-            message_fr=f"{incident.ref} n'a pas de projet numéro {draft_id}.",
-        )
+        raise NotFound(Message("exports.no_draft", ref=incident.ref, number=draft_id))
     r = rows[0]
     parts = [incident.ref, r["kind"], r["jurisdiction"], r["language"], r.get("variant")]
     name = "-".join(str(p) for p in parts if p) + f"-v{r['version']}.md"

@@ -12,6 +12,7 @@ from typing import Any
 
 from incidentbot.core.model import PHASES, TimelineEvent
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 
 MAX_FILTER_CHARS = 200
 SAFE_LINK_SCHEMES = ("https://", "http://")
@@ -32,19 +33,17 @@ class Filters:
         for name, value in values.items():
             if len(value) > MAX_FILTER_CHARS:
                 raise UsageError(
-                    f"The filter {name} is {len(value)} characters long; keep it under "
-                    f"{MAX_FILTER_CHARS}.",
+                    Message("filters.too_long", name=name, length=len(value), max=MAX_FILTER_CHARS),
                     field=name,
-                    message_fr=f"Le filtre {name} dépasse {MAX_FILTER_CHARS} caractères.",
                 )
         phase = values["phase"].lower()
         allowed = [p.value for p in PHASES]
         if phase and phase not in allowed:
             raise UsageError(
-                f'Unknown phase "{values["phase"][:40]}"; use one of: {", ".join(allowed)}.',
+                Message(
+                    "filters.unknown_phase", phase=values["phase"][:40], allowed=", ".join(allowed)
+                ),
                 field="phase",
-                message_fr=f"Phase « {values['phase'][:40]} » inconnue ; au choix : "
-                f"{', '.join(allowed)}.",
             )
         return cls(phase=phase, kind=values["kind"], actor=values["actor"], q=values["q"])
 

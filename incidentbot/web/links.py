@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import quote
 
 from incidentbot.errors import ConfigError, Refused
+from incidentbot.i18n import Message
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +49,7 @@ class ForgedLink(BadLink):
     """Not a token this server signed: malformed, or its signature does not match."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "This link is not valid: it was altered or not issued by incidentbot. "
-            "Ask for a new one with /incident timeline.",
-            message_fr="Ce lien n'est pas valide : il a été modifié ou n'a pas été émis par "
-            "incidentbot. Demandez-en un nouveau avec /incident chronologie.",
-        )
+        super().__init__(Message("links.forged"))
 
 
 class WrongIncidentLink(BadLink):
@@ -61,28 +57,19 @@ class WrongIncidentLink(BadLink):
 
     def __init__(self, issued_for: str, asked: str) -> None:
         super().__init__(
-            f"This link was issued for {_scope(issued_for, 'en')}, not for "
-            f"{_scope(asked, 'en')}. Ask for a new one with /incident timeline.",
-            message_fr=f"Ce lien a été émis pour {_scope(issued_for, 'fr')}, pas pour "
-            f"{_scope(asked, 'fr')}. Demandez-en un nouveau avec /incident chronologie.",
+            Message("links.wrong_incident", issued_for=_scope(issued_for), asked=_scope(asked))
         )
 
 
 class ExpiredLink(BadLink):
     def __init__(self, expired_at: datetime) -> None:
         when = expired_at.strftime("%Y-%m-%d %H:%M UTC")
-        super().__init__(
-            f"This link expired on {when}. Ask for a new one with /incident timeline.",
-            message_fr=f"Ce lien a expiré le {when}. Demandez-en un nouveau avec "
-            "/incident chronologie.",
-        )
+        super().__init__(Message("links.expired", when=when))
         self.expired_at = expired_at
 
 
-def _scope(ref: str, lang: str) -> str:
-    if ref == WORKSPACE:
-        return "the list of incidents" if lang == "en" else "la liste des incidents"
-    return ref
+def _scope(ref: str) -> Message | str:
+    return Message("links.the_list") if ref == WORKSPACE else ref
 
 
 def _b64(raw: bytes) -> str:
@@ -183,11 +170,7 @@ def load_secret(store: Any, configured: str | None) -> bytes:
     if configured is not None:
         if len(configured) < MIN_SECRET_CHARS:
             raise ConfigError(
-                f"INCIDENTBOT_CONFIG: link_secret is {len(configured)} characters long; use at "
-                f"least {MIN_SECRET_CHARS} random characters, e.g. the output of "
-                "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'.",
-                message_fr=f"INCIDENTBOT_CONFIG : link_secret fait {len(configured)} "
-                f"caractères ; mettez-en au moins {MIN_SECRET_CHARS} tirés au hasard.",
+                Message("links.short_secret", length=len(configured), min=MIN_SECRET_CHARS)
             )
         return configured.encode("utf-8")
     with store.transaction():

@@ -254,7 +254,7 @@ def timeline_page(
     for e in events:
         kind_label = kind_words.get(e.kind)
         if kind_label is None:
-            kind_label = kind_words[e.kind] = word(f"event.{e.kind}", lang)
+            kind_label = kind_words[e.kind] = word(f"kind.{e.kind}", lang)
         if not filters.event(e):
             continue
         rows.append(

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from incidentbot import typography
 from incidentbot.config import builtin_dir
 from incidentbot.web.wording import bound, word
 
@@ -66,6 +67,14 @@ class Pages:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
+        )
+        # French typography for template authors: {{ n|number(lang) }}, {{ d|longdate(lang) }},
+        # {{ text|quoted(lang) }}, {{ text|spaced(lang) }} (the catalogue's t() applies it already)
+        self.env.filters.update(
+            number=typography.number,
+            longdate=typography.date,
+            quoted=typography.quote,
+            spaced=typography.spaced,
         )
 
     @cached_property

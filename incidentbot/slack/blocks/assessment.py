@@ -149,7 +149,8 @@ def override_modal(*, ref: str, decision: Mapping[str, Any], authority: str, lan
 
     computed = decision.get("computed") or decision
     summary = (
-        f"*{esc(ref)} · {esc(jid)}*: "
+        t("label.colon", lang, label=f"*{esc(ref)} · {esc(jid)}*")
+        + " "
         + decision_text(bool(computed["authority"]), bool(computed["persons"]), lang)
         + (f"\n{esc(decision['rule'])}" if decision.get("rule") else "")
     )

@@ -88,7 +88,7 @@ def render(view: View, lang: str, tz: tzinfo) -> tuple[list[Block], str, bool]:
         case DraftView():
             return draft_blocks(view, lang), esc(view.draft.name), False
         case RegisterView():
-            from incidentbot.service.reports import register_markdown
+            from incidentbot.service.register import register_markdown
 
             text = register_markdown(view.rows, lang)
             return [section(code(cut(text, 2900)))], "register", False

@@ -25,7 +25,8 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 
 from incidentbot.errors import IncidentbotError, UsageError
-from incidentbot.service import reports
+from incidentbot.i18n import Message
+from incidentbot.service import register as register_of_incidents
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import t
 from incidentbot.slack.listeners.incoming import Incoming, later
@@ -119,7 +120,7 @@ async def approve(bot: SlackBot, req: Incoming) -> None:
 async def register_reply(bot: SlackBot, lang: str, where: dict[str, Any]) -> None:
     """A short summary only to the asker, and the CSV in their messages with the bot."""
     rows = await bot.runner.call(bot.service.register_rows)
-    csv_text = reports.register_csv(rows)
+    csv_text = register_of_incidents.register_csv(rows)
     notified = sum(1 for r in rows if _was_notified(r))
     text = t("register.summary", lang, n=len(rows), notified=notified,
              internal=len(rows) - notified)  # fmt: skip
@@ -159,11 +160,10 @@ def parse_snooze(value: str) -> tuple[str, str, int]:
         data = json.loads(value)
         ref, item, hours = str(data["ref"]), str(data["item"]), int(data["hours"])
     except (ValueError, KeyError, TypeError):
-        raise UsageError(
-            'A snooze button carries {"ref": "INC-1", "item": "clock:fr", "hours": 6}.'
-        ) from None
+        payload = '{"ref": "INC-1", "item": "clock:fr", "hours": 6}'
+        raise UsageError(Message("slack.snooze_payload", payload=payload)) from None
     if not 1 <= hours <= SNOOZE_MAX_HOURS:
-        raise UsageError(f"A snooze lasts 1 to {SNOOZE_MAX_HOURS} hours, not {hours}.")
+        raise UsageError(Message("slack.snooze_hours", max=SNOOZE_MAX_HOURS, hours=hours))
     return ref, item, hours
 
 
