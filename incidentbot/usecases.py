@@ -178,7 +178,8 @@ def override(service: Any, ref: str, options: Mapping[str, str], *, actor: str) 
     chosen = severity.apply_override(
         base, authority=authority, persons=persons, by=actor, reason=options.get("reason", "")
     )
-    new = [chosen.to_json() if d["jurisdiction"] == jid else d for d in decisions]
+    # merged into the stored decision, so the principles and hint computed with it stay
+    new = [{**d, **chosen.to_json()} if d["jurisdiction"] == jid else d for d in decisions]
     with service.store.transaction():
         version = row["version"] + 1
         service.store.insert_row(

@@ -218,6 +218,38 @@ SLACK: dict[str, dict[str, str]] = {
         "fr": "Oui si les données ont été récupérées, ou leur effacement confirmé par un "
         "destinataire de confiance, avant tout usage abusif.",
     },
+    "field.recipient": {"en": "Who received the data?", "fr": "Qui a reçu les données ?"},
+    "field.recipient_hint": {
+        "en": "Internal: a colleague bound by the same duties. Trusted: bound by secrecy or a "
+        "contract (say why below). Identified: a known outsider. Unknown or public otherwise.",
+        "fr": "Interne : un collègue tenu aux mêmes obligations. De confiance : tenu au secret "
+        "ou par contrat (dites pourquoi ci-dessous). Identifié : un tiers connu. Sinon inconnu "
+        "ou public.",
+    },
+    "field.trusted_because": {
+        "en": "Why is the recipient trusted?",
+        "fr": "Pourquoi le destinataire est-il de confiance ?",
+    },
+    "field.trusted_because_hint": {
+        "en": "Without a reason, a trusted recipient counts as identified.",
+        "fr": "Sans motif, un destinataire de confiance compte comme identifié.",
+    },
+    "field.contents": {"en": "Are the contents known?", "fr": "Le contenu est-il connu ?"},
+    "field.contents_hint": {
+        "en": "Partly known (files or attachments not checked): the unknown part counts as "
+        "sensitive.",
+        "fr": "Connu en partie (fichiers ou pièces jointes non vérifiés) : la part inconnue "
+        "compte comme sensible.",
+    },
+    "field.depend": {
+        "en": "Do the persons depend on the data?",
+        "fr": "Les personnes dépendent-elles des données ?",
+    },
+    "field.depend_hint": {
+        "en": "Yes for care, services or legal records they need; matters when data are lost.",
+        "fr": "Oui pour des soins, des services ou des registres légaux dont elles ont besoin ; "
+        "compte quand des données sont perdues.",
+    },
     "field.unknown": {"en": "Unknown", "fr": "Inconnu"},
     "field.yes": {"en": "Yes", "fr": "Oui"},
     "field.no": {"en": "No", "fr": "Non"},
@@ -326,6 +358,17 @@ _VALUES: dict[str, tuple[str, str]] = {
     "availability.none": ("Not affected", "Non atteinte"),
     "availability.temporary": ("Temporarily lost", "Perdue temporairement"),
     "availability.permanent": ("Permanently lost", "Perdue définitivement"),
+    "recipient.internal": ("Internal colleague", "Collègue interne"),
+    "recipient.trusted": ("Trusted recipient", "Destinataire de confiance"),
+    "recipient.identified": ("Identified outsider", "Tiers identifié"),
+    "recipient.unknown": ("Unknown recipients", "Destinataires inconnus"),
+    "recipient.public": ("Public (posted, published)", "Public (mis en ligne, publié)"),
+    "trusted_because.secrecy": ("Professional secrecy", "Secret professionnel"),
+    "trusted_because.contract": ("Bound by a contract", "Lié par un contrat"),
+    "trusted_because.same_organisation": ("Same organisation", "Même organisation"),
+    "contents.known": ("Fully known", "Entièrement connu"),
+    "contents.partial": ("Partly known", "Connu en partie"),
+    "contents.unknown": ("Not known", "Inconnu"),
     "context.lower": ("Lower (public, trivial)", "Atténuant (public, anodin)"),
     "context.normal": ("Normal", "Normal"),
     "context.higher": ("Higher (reveals more)", "Aggravant (en révèle plus)"),
