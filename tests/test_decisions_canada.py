@@ -170,3 +170,29 @@ def test_quebec_playbooks_consult_the_person_in_charge(name):
     assert "3.7" in step["title"]["en"] and "3.7" in step["title"]["fr"]
     assert all(r in steps for r in step["requires"])
     assert step["mandatory"] is ("qc" in playbook["jurisdictions"])
+
+
+@pytest.mark.parametrize(
+    ("facts", "principles"),
+    [
+        ({"data": "financial", **LOST_MAIL}, ("C1", "C2", "C3")),
+        ({"data": "financial", **LOST_MAIL, "contents": "partial"}, ("P5", "C1", "C2", "C3")),
+        ({"data": "contact", **LOST_MAIL, "contents": "partial"}, ("P5", "C1", "C2", "C3")),
+        ({"data": "financial", "confidentiality": "known_recipient", "malicious": "yes"},
+         ("P2", "C1", "C2", "C3")),
+        ({"data": "financial", "confidentiality": "unknown_recipient", "malicious": "yes"},
+         ("P3", "C1", "C2", "C3")),
+    ],
+)  # fmt: skip
+def test_a_canadian_notice_cites_exactly_what_carried_it(facts, principles):
+    """C1-C3 with principles 2, 3 and 5: the notice names the likelihood's source (an insider,
+    an attacker, unknown recipients) and a sensitivity that comes from unknown contents."""
+    for jid in CANADA:
+        assert decision(jid, **facts).principles == principles
+
+
+def test_c2_vulnerable_persons_are_named():
+    """C2: the persons' vulnerability is said as such, beside the data that are sensitive."""
+    d = decision("ca", data="contact,children", vulnerable="yes", **LOST_MAIL)
+    assert "(children's data and vulnerable persons)" in d.rule["en"]
+    assert "(données d'enfants et personnes vulnérables)" in d.rule["fr"]

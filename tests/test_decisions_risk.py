@@ -239,3 +239,27 @@ def test_p5_the_unknown_part_is_said_in_the_result_and_the_score():
     d = decision("fr", data="contact", confidentiality="known_recipient", contents="partial")
     assert (d.authority, d.persons) == (True, True)  # DPC 4 × EI 1 + 0.25: very high
     assert "P5" in d.principles and "P5" in d.rule["en"]
+
+
+def test_p5_data_not_given_at_all_count_as_sensitive_and_say_so():
+    """Principle 5 and DESIGN.md: data categories left out count as sensitive (DPC 4)."""
+    d = decision("fr", confidentiality="known_recipient", identifiable="negligible")
+    assert (d.authority, d.persons, d.principles) == (True, False, ("LS", "P5", "P6"))
+
+
+@pytest.mark.parametrize(
+    ("facts", "principles"),
+    [
+        ({"data": "health", "confidentiality": "known_recipient"}, ("LS",)),
+        ({"data": "political", "confidentiality": "known_recipient", "malicious": "yes"},
+         ("LS", "P2")),
+        ({"data": "contact,identity", "persons": "600", "confidentiality": "unknown_recipient"},
+         ("P4",)),
+        ({"data": "contact,financial", "integrity": "unrecoverable"}, ("P9",)),
+        ({"data": "contact", "integrity": "recoverable"}, ("P9",)),
+    ],
+)  # fmt: skip
+def test_a_high_risk_or_a_risk_cites_exactly_what_carried_it(facts, principles):
+    """EDPB Guidelines 9/2022 IV.B: each decision names the reasoning that reached its level,
+    and only that."""
+    assert decision("fr", **facts).principles == principles

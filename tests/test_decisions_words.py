@@ -162,3 +162,43 @@ def test_a_recipient_implies_the_confidentiality_it_belongs_to():
     """``recipient=public`` alone says the data were exposed to unknown recipients."""
     d = decision("fr", data="contact", confidentiality="unknown", recipient="public")
     assert d.authority
+
+
+def test_the_reasons_give_the_score_line_then_each_principle_in_full():
+    """ENISA §4.1.1 and severity.md §8: the output carries the formula, then the reasoning."""
+    from incidentbot.core.severity import assess
+
+    d = decision("fr", **STOLEN)
+    options = {**{"persons": "40", "records": "40", "identifiable": "full",
+                  "integrity": "none", "availability": "none", "encrypted": "no",
+                  "backup": "no", "vulnerable": "no", "recovered": "no",
+                  "context": "normal"}, **STOLEN}  # fmt: skip
+    result = assess(parse_inputs(options))
+    assert d.reasons[0] == {"en": result.explain("en"), "fr": result.explain("fr")}
+    assert d.reasons[1]["en"].startswith("P3 Attackers and thieves: presume misuse: An attacker")
+    assert d.reasons[1]["fr"].startswith("P3 Attaquants et voleurs : présumer l'abus : Un ")
+    assert len(d.reasons) == 1 + len(d.principles)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "persons_threshold", "message"),
+    [
+        ("vibes", "high_risk", "jurisdiction xx: unknown threshold 'vibes'; known: "
+         "risk_of_serious_injury, rrosh, unlikely_risk"),
+        ("rrosh", "vibes", "jurisdiction xx: unknown persons_threshold 'vibes'; known: "
+         "high_risk, risk_of_serious_injury, rrosh"),
+    ],
+)  # fmt: skip
+def test_an_unknown_threshold_is_named_with_the_known_ones(threshold, persons_threshold, message):
+    """A playbook error (jurisdictions.yaml) says which id and what would be accepted."""
+    from dataclasses import replace
+
+    from decisionutil import jurisdiction
+
+    from incidentbot.core.severity import assess, decide
+
+    odd = replace(jurisdiction("ca"), id="xx", threshold=threshold,
+                  persons_threshold=persons_threshold)  # fmt: skip
+    with pytest.raises(ValueError) as caught:
+        decide(assess(parse_inputs({"data": "contact"})), [odd])
+    assert str(caught.value) == message

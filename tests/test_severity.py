@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from incidentbot.core.model import DeadlineRule, Jurisdiction, Severity
@@ -689,6 +689,7 @@ def _coherent(options):
         return None
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(valid_options)
 def test_any_valid_inputs_give_a_score_in_range_and_a_consistent_band(options):
     inputs = _coherent(options)
@@ -705,6 +706,7 @@ def test_any_valid_inputs_give_a_score_in_range_and_a_consistent_band(options):
             assert computed.authority == computed.persons
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(valid_options)
 def test_special_category_data_is_register_only_only_when_unexposed(options):
     """Principle 6, with its one written exception, principle 7 (internal misdirection)."""
@@ -723,6 +725,7 @@ def test_special_category_data_is_register_only_only_when_unexposed(options):
         assert decide(result, [jurisdiction("fr")])[0].authority
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(st.dictionaries(st.text(max_size=20), st.text(max_size=30), max_size=6))
 def test_parse_raises_only_usage_errors_on_arbitrary_text(options):
     try:
@@ -731,6 +734,7 @@ def test_parse_raises_only_usage_errors_on_arbitrary_text(options):
         assert error.message and error.message_fr
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(
     st.dictionaries(
         st.sampled_from((*KEYS, "Data", "colour")),

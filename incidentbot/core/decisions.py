@@ -21,15 +21,14 @@ still override; it is a proposal for the ``dpo`` role, never legal advice, and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any
 
 from incidentbot.core import rationale
 from incidentbot.core.enisa import SPECIAL_CATEGORIES, Assessment
-from incidentbot.core.model import Jurisdiction, Severity, Text, pick
-from incidentbot.core.principles import ORDER, PRINCIPLES
-from incidentbot.errors import UsageError
+from incidentbot.core.model import Jurisdiction, Severity
+from incidentbot.core.principles import ORDER
+from incidentbot.core.verdicts import Decision
 
 # Non-public identifying data (principle 1): date of birth, ID and insurance numbers, account
 # numbers, credentials, health; special categories and children are covered as well.
@@ -60,21 +59,21 @@ class Finding:
 
 @dataclass(frozen=True)
 class Facts:
-    """What the principles read, from the assessment's effective inputs."""
+    """What the principles read, from the assessment's effective inputs (every fact filled:
+    an unknown one already counts at its worse value, see :mod:`incidentbot.core.enisa`)."""
 
-    conf: str
-    integ: str
-    avail: str
+    conf: str | None
+    integ: str | None
+    avail: str | None
     recipient: str | None
-    malicious: bool
-    encrypted: bool
-    backup: bool
-    recovered: bool
-    depend: bool
-    direct: bool
-    persons: int
+    malicious: bool | None
+    encrypted: bool | None
+    backup: bool | None
+    recovered: bool | None
+    depend: bool | None
+    persons: int | None
     categories: tuple[str, ...]
-    vulnerable: bool
+    vulnerable_persons: bool | None
     unknown_part: bool
     band: Severity
     dpc: int
@@ -83,23 +82,27 @@ class Facts:
     def of(cls, a: Assessment) -> Facts:
         e = a.effective
         return cls(
-            conf=e.confidentiality or "unknown_recipient",
-            integ=e.integrity or "unrecoverable",
-            avail=e.availability or "permanent",
+            conf=e.confidentiality,
+            integ=e.integrity,
+            avail=e.availability,
             recipient=e.recipient,
-            malicious=bool(e.malicious),
-            encrypted=bool(e.encrypted),
-            backup=bool(e.backup),
-            recovered=bool(e.recovered),
-            depend=bool(e.depend),
-            direct=e.identifiable == "full",
-            persons=101 if e.persons is None else e.persons,
-            categories=e.data or ("special_other",),
-            vulnerable="children" in (e.data or ()) or bool(e.vulnerable),
+            malicious=e.malicious,
+            encrypted=e.encrypted,
+            backup=e.backup,
+            recovered=e.recovered,
+            depend=e.depend,
+            persons=e.persons,
+            categories=e.data or (),
+            vulnerable_persons=e.vulnerable,
             unknown_part=any(x.key in ("data", "contents") for x in a.assumed),
             band=a.band,
             dpc=a.dpc,
         )
+
+    @property
+    def vulnerable(self) -> bool:
+        """Children or vulnerable persons: a special characteristic of the persons."""
+        return bool(self.vulnerable_persons) or "children" in self.categories
 
     @property
     def special(self) -> bool:
@@ -108,11 +111,15 @@ class Facts:
 
     @property
     def many(self) -> bool:
-        return self.persons > 100
+        """More than 100 persons (ENISA §3.3); an unknown number already counts as 101."""
+        return self.persons is not None and self.persons > 100
 
     @property
     def non_public(self) -> bool:
         return any(c in NON_PUBLIC for c in self.categories)
+
+
+NOTHING = Finding(Level.NO_BREACH, ())
 
 
 # -------------------------------------------------------------------- GDPR: three sides
@@ -121,11 +128,13 @@ class Facts:
 def confidentiality(f: Facts) -> Finding:
     """Who may read the data now, and what they will do with them."""
     if f.conf == "none":
-        return Finding(Level.NO_BREACH, ())
+        return NOTHING
     if f.encrypted:
         return Finding(Level.UNLIKELY, ("P10",))
     if f.malicious and f.recipient in UNKNOWN_RECIPIENTS:
-        if f.direct or f.band is not Severity.LOW or f.special:
+        # Directly identifying data (EI 1) always score medium or more here (1 × 1 + 0.5 +
+        # 0.5), so the band alone separates "directly identifying" from pseudonymous data.
+        if f.band is not Severity.LOW or f.special:
             return Finding(Level.HIGH, ("P3",))
         return Finding(Level.RISK, ("P3",))
     if f.malicious:
@@ -166,7 +175,7 @@ def _special_floor(found: Finding, f: Facts) -> Finding:
 
 def integrity(f: Facts) -> Finding:
     if f.integ == "none":
-        return Finding(Level.NO_BREACH, ())
+        return NOTHING
     if f.integ == "unrecoverable" and f.band in (Severity.HIGH, Severity.VERY_HIGH):
         return Finding(Level.HIGH, ("P9",))
     return Finding(Level.RISK, ("P9",))
@@ -174,7 +183,7 @@ def integrity(f: Facts) -> Finding:
 
 def availability(f: Facts) -> Finding:
     if f.avail == "none":
-        return Finding(Level.NO_BREACH, ())
+        return NOTHING
     if f.depend and (f.avail == "permanent" or f.special):
         return Finding(Level.HIGH, ("P9",))
     if f.backup and not f.depend:
@@ -195,7 +204,8 @@ def gdpr_level(f: Facts) -> Finding:
 
 
 def _ordered(rules: Sequence[str]) -> tuple[str, ...]:
-    return tuple(r for r in ORDER if r in rules)
+    """The principle ids once each, in the order of the table; an unknown id is a bug."""
+    return tuple(sorted(set(rules), key=ORDER.index))
 
 
 # -------------------------------------------------------------- Québec and PIPEDA (C1-C4)
@@ -204,7 +214,7 @@ def _ordered(rules: Sequence[str]) -> tuple[str, ...]:
 def sensitive_categories(f: Facts) -> tuple[str, ...]:
     """What makes the information sensitive in Canada (C2), as vocabulary words."""
     found = [c for c in f.categories if c in SENSITIVE_CA]
-    if f.vulnerable and "children" not in found:
+    if f.vulnerable_persons:
         found.append("vulnerable")
     for combination in IDENTITY_THEFT:
         if combination <= set(f.categories):
@@ -241,89 +251,6 @@ def canadian(f: Facts) -> Finding:
 
 
 @dataclass(frozen=True)
-class Override:
-    """A person's decision in force instead of the computed one; the reason is never empty."""
-
-    by: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Whether to notify the authority and the persons in one jurisdiction.
-
-    ``authority`` and ``persons`` are the decisions in force; ``computed_*`` the bot's own
-    (equal to them unless an :class:`Override` is recorded). ``principles`` are the ids of
-    :data:`~incidentbot.core.principles.PRINCIPLES` that carried the computed decision and
-    ``may_override`` what the lead could still decide otherwise, in both languages.
-    """
-
-    jurisdiction: str
-    authority: bool
-    persons: bool
-    rule: Text
-    reasons: tuple[Text, ...] = ()
-    computed_authority: bool | None = None
-    computed_persons: bool | None = None
-    override: Override | None = None
-    principles: tuple[str, ...] = ()
-    may_override: Text | None = None
-
-    def __post_init__(self) -> None:
-        if self.computed_authority is None:
-            object.__setattr__(self, "computed_authority", self.authority)
-        if self.computed_persons is None:
-            object.__setattr__(self, "computed_persons", self.persons)
-
-    def to_json(self, computed_only: bool = False) -> dict[str, Any]:
-        """DESIGN.md's decision object; ``computed_only`` shows the bot's own, no override.
-
-        ``principles`` (id, title, source) and ``may_override`` are added after DESIGN.md's
-        keys, and only when known, so merging into a stored decision keeps its own."""
-        computed = {"authority": self.computed_authority, "persons": self.computed_persons}
-        over = self.override
-        out: dict[str, Any] = {"jurisdiction": self.jurisdiction, **computed,
-                               "rule": self.rule["en"], "computed": computed, "override": None}  # fmt: skip
-        if not computed_only and over is not None:
-            out.update(authority=self.authority, persons=self.persons,
-                       override={"by": over.by, "reason": over.reason})  # fmt: skip
-        if self.principles:
-            out["principles"] = [
-                {"id": p, "title": PRINCIPLES[p].title["en"], "source": PRINCIPLES[p].source["en"]}
-                for p in self.principles
-            ]
-        if self.may_override:
-            out["may_override"] = self.may_override["en"]
-        return out
-
-
-def apply_override(
-    decision: Decision, *, authority: bool, persons: bool, by: str, reason: str
-) -> Decision:
-    """The lead's or DPO's decision in force, keeping the computed one beside it."""
-    if not reason or not reason.strip():
-        raise UsageError(
-            "An override needs a reason: say why the decision differs from the computed one.",
-            field="reason",
-            message_fr="Une dérogation exige un motif : dites pourquoi la décision diffère "
-            "de celle calculée.",
-        )
-    return replace(
-        decision,
-        authority=authority,
-        persons=persons,
-        override=Override(by=by, reason=reason.strip()),
-    )
-
-
-def gdpr_law(j: Jurisdiction) -> tuple[str, str]:
-    """("GDPR", "RGPD"), or the UK's own name when the jurisdiction's law says UK GDPR."""
-    if "uk gdpr" in pick(j.law, "en").lower():
-        return "UK GDPR", "UK GDPR"
-    return "GDPR", "RGPD"
-
-
-@dataclass(frozen=True)
 class Verdict:
     notify: bool
     finding: Finding
@@ -341,7 +268,7 @@ def gdpr_persons(f: Facts) -> Verdict:
 
 def canadian_both(f: Facts) -> Verdict:
     found = canadian(f)
-    return Verdict(found.level is Level.RISK, found)
+    return Verdict(found.level >= Level.RISK, found)
 
 
 AUTHORITY_RULES: Mapping[str, Callable[[Facts], Verdict]] = {

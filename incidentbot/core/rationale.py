@@ -77,6 +77,13 @@ class Said:
     may_override: Text
 
 
+def gdpr_law(j: Jurisdiction) -> tuple[str, str]:
+    """("GDPR", "RGPD"), or the UK's own name when the jurisdiction's law says UK GDPR."""
+    if "uk gdpr" in pick(j.law, "en").lower():
+        return "UK GDPR", "UK GDPR"
+    return "GDPR", "RGPD"
+
+
 def listed(items: Sequence[str], lang: str) -> str:
     """``a``, ``a and b``, ``a, b and c`` (``et`` in French)."""
     last = " et " if lang == "fr" else " and "

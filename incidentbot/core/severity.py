@@ -6,7 +6,8 @@ The assessment grew past one module's size, so it is split by what each part ans
   the ``key=value`` parser, what an unknown fact counts as);
 * :mod:`incidentbot.core.enisa`: the severity score, ENISA 2013 (``SE = DPC × EI + CB``), bands;
 * :mod:`incidentbot.core.decisions`: the decision per jurisdiction, reasoned with the principles
-  of :mod:`incidentbot.core.principles` and worded by :mod:`incidentbot.core.rationale`.
+  of :mod:`incidentbot.core.principles`, worded by :mod:`incidentbot.core.rationale` and
+  recorded (computed, in force, override) by :mod:`incidentbot.core.verdicts`.
 
 ``from incidentbot.core import severity`` keeps working for every existing importer: the names
 they use are re-exported here unchanged.
@@ -25,15 +26,7 @@ from incidentbot.core.assess_inputs import (
     Inputs,
     parse_inputs,
 )
-from incidentbot.core.decisions import (
-    AUTHORITY_RULES,
-    PERSONS_RULES,
-    Decision,
-    Override,
-    apply_override,
-    decide,
-    gdpr_law,
-)
+from incidentbot.core.decisions import AUTHORITY_RULES, PERSONS_RULES, decide
 from incidentbot.core.enisa import (
     BAND_WORDS,
     BASIC,
@@ -50,6 +43,8 @@ from incidentbot.core.enisa import (
     score,
 )
 from incidentbot.core.principles import PRINCIPLES, Principle
+from incidentbot.core.rationale import gdpr_law
+from incidentbot.core.verdicts import Decision, Override, apply_override
 
 __all__ = [
     "ADDED_KEYS",
