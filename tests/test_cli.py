@@ -32,6 +32,7 @@ VENDOR_BREACH = """\
 /incident done vendor-written-account Letter sent to the vendor
 /incident assess data=contact,financial,political persons=869 records=869 identifiable=full confidentiality=unknown_recipient integrity=none availability=none malicious=yes encrypted=no backup=yes vulnerable=no
 /incident done assess-risk Assessed: very high, notify the CAI and the donors
+/incident done consult-privacy-officer Privacy officer consulted on 2026-11-21: agrees to notify
 /incident notified qc CAI-2026-117
 /incident done staff-notice Sent to all staff by e-mail
 /incident done register-entry Entered in the register
@@ -91,7 +92,7 @@ def test_a_scripted_vendor_breach_replays_and_exports(tmp_path: Path, env: dict[
     assert steps["notify-regulator"]["status"] == "done"  # ticked by `notified qc`
     kinds = [e["kind"] for e in data["timeline"]]
     assert kinds[0] == "declared" and kinds[-1] == "closed"
-    assert kinds.count("step_done") == 8  # 7 typed + notify-regulator
+    assert kinds.count("step_done") == 9  # 8 typed + notify-regulator
     assert data["notifications"][0]["reference"] == "CAI-2026-117"
     assert data["chain"]["verified"] is True
     assert data["chain"]["head"] == data["timeline"][-1]["hash"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from incidentbot.core.model import DeadlineRule, Jurisdiction, Severity
@@ -93,6 +93,7 @@ BASE = {
     "vulnerable": "no",
     "recovered": "no",
     "context": "normal",
+    "depend": "no",
 }
 
 
@@ -124,7 +125,12 @@ def test_vectors_arithmetic(vector, dpc, ei, cb, se, level):
 # The same vectors through the assessment vocabulary, as closely as it allows.
 VECTOR_INPUTS = [
     # 1: supermarket names+phones (simple 1), public register (EI 1), e-mail to known wrong people
-    (1, facts(data="contact", confidentiality="known_recipient"), "1.25", Severity.LOW),
+    (
+        1,
+        facts(data="contact", confidentiality="known_recipient", recipient="identified"),
+        "1.25",
+        Severity.LOW,
+    ),
     # 2: the same list from a diabetes e-pharmacy: reveals health, "allows guesses" (sensitive 3)
     (
         2,
@@ -305,6 +311,7 @@ def test_unknown_facts_count_at_their_worse_value_and_are_listed():
         "backup",
         "vulnerable",
         "context",
+        "depend",  # added: whether the persons depend on the data (principle 9), counted as no
     ]
     assert all(a.text["en"].endswith(".") and a.text["fr"] for a in result.assumed)
     assert "over_100_persons" in result.flags
@@ -482,7 +489,8 @@ def test_lost_encrypted_laptop():
     result = assess(parse_inputs(options))
     assert result.band is Severity.VERY_HIGH and "unintelligible" in result.flags
     assert set(verdicts(options).values()) == {(False, False)}
-    assert "encrypted" in decision(options).rule["en"]
+    assert "P10" in decision(options).principles
+    assert "Encryption counts only when the key is safe" in decision(options).rule["en"]
     assert "register" in decision(options, "uk").rule["en"]
 
 
@@ -523,28 +531,39 @@ def test_trusted_recipient_who_deleted_the_data():
 
     Register only for ordinary data; for political data the CNIL is still told (para. 102)
     but the persons are not (Art. 34(3)(b)). Québec and Canada: misuse is unlikely.
+    Principle 8 (severity.md §7): the recipient must be trusted for a reason, said with
+    ``recipient=trusted trusted_because=...``; ``recovered=yes`` alone no longer implies it.
     """
     options = facts(
-        data="contact,financial", persons="40", confidentiality="known_recipient", recovered="yes"
+        data="contact,financial",
+        persons="40",
+        confidentiality="known_recipient",
+        recipient="trusted",
+        trusted_because="contract",
+        recovered="yes",
     )
     assert verdicts(options) == dict.fromkeys(("fr", "uk", "qc", "ca"), (False, False))
     political = decision({**options, "data": "contact,political"})
     assert (political.authority, political.persons) == (True, False)
     assert "34(3)(b)" in political.rule["en"]
     not_recovered = verdicts({**options, "recovered": "no"})
-    assert not_recovered["qc"] == (True, True)  # financial data, not returned: misuse possible
+    # an identified recipient who has not deleted: misuse possible, not likely (s. 3.7)
+    assert not_recovered["qc"] == (False, False)
+    assert not_recovered["fr"] == (True, False)  # financial data: principle 1
 
 
 def test_encrypted_data_with_an_availability_loss_still_counts():
     """G9/2022 section II.D: encryption answers confidentiality only; ransomware destroying the
-    only copy of an encrypted database is still a breach to notify. Art. 34(3)(a) waives
-    telling the persons since the protection was applied to the data affected."""
+    only copy of an encrypted database is still a breach to notify (principle 9), and a high
+    risk when the persons depend on the data (care, services)."""
     options = facts(
         data="contact,health", availability="permanent", malicious="yes", encrypted="yes"
     )
     computed = decision(options)
     assert (computed.authority, computed.persons) == (True, False)
-    assert "34(3)(a)" in computed.rule["en"]
+    assert computed.principles == ("P9",)
+    depend = decision({**options, "depend": "yes"})
+    assert (depend.authority, depend.persons) == (True, True)
 
 
 def test_availability_only_breach_restored_from_backup():
@@ -560,11 +579,13 @@ def test_availability_only_breach_restored_from_backup():
 def test_medium_severity_rule_reads_in_plain_words():
     options = facts(data="contact", context="higher", confidentiality="known_recipient")
     computed = decision(options)
-    assert computed.rule["en"] == (
+    assert computed.rule["en"].startswith(
         "GDPR Art. 33(1): notify the CNIL unless the breach is unlikely to result in a risk; "
-        "severity medium means a risk. Art. 34(1): the persons are told only when the risk "
-        "is high; severity medium is not high."
+        "Art. 34(1): tell the persons too when the risk is high. Here: a risk, not a high one, "
+        "so notify the CNIL; the persons need not be told. Principles: LS Likelihood and "
+        "severity for the persons (EDPB Guidelines 9/2022, section IV.B; "
     )
+    assert "You may still override: " in computed.rule["en"]
     assert decision(options, "uk").rule["en"].startswith("UK GDPR Art. 33(1): notify the ICO")
     assert computed.rule["fr"].startswith("RGPD art. 33(1) : notifier l'autorité (CNIL)")
 
@@ -613,8 +634,25 @@ def test_override_keeps_the_computed_decision_beside_it():
 
 def test_decision_json_has_the_design_shape():
     shown = decision(facts(data="contact"), "qc").to_json()
-    assert list(shown) == ["jurisdiction", "authority", "persons", "rule", "computed", "override"]
+    # DESIGN.md's keys first, in its order; the principles and the override hint added after
+    assert list(shown) == [
+        "jurisdiction",
+        "authority",
+        "persons",
+        "rule",
+        "computed",
+        "override",
+        "principles",
+        "may_override",
+    ]
     assert shown["jurisdiction"] == "qc" and shown["override"] is None
+    assert shown["principles"] == [
+        {
+            "id": "NB",
+            "title": "No breach, nothing to notify",
+            "source": "GDPR Art. 4(12); P-39.1 s. 3.6; PIPEDA s. 2",
+        }
+    ]
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -631,7 +669,7 @@ _value = {
     **{key: st.sampled_from(values) for key, values in LEVELS.items()},
     **{
         key: st.sampled_from(["yes", "no", "oui", "NON"])
-        for key in ("malicious", "encrypted", "backup", "vulnerable", "recovered")
+        for key in ("malicious", "encrypted", "backup", "vulnerable", "recovered", "depend")
     },  # fmt: skip
     "persons": st.integers(0, 10**6).map(str),
     "records": st.integers(0, 10**6).map(str),
@@ -642,9 +680,21 @@ valid_options = st.fixed_dictionaries(
 )
 
 
+def _coherent(options):
+    """The inputs, or ``None`` for a recipient that contradicts confidentiality (refused)."""
+    try:
+        return parse_inputs(options)
+    except UsageError as error:
+        assert error.field in ("recipient", "trusted_because")
+        return None
+
+
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(valid_options)
 def test_any_valid_inputs_give_a_score_in_range_and_a_consistent_band(options):
-    result = assess(parse_inputs(options))
+    inputs = _coherent(options)
+    assume(inputs is not None)
+    result = assess(inputs)
     assert Decimal("0.25") <= result.score <= 6
     assert (result.score * 4) % 1 == 0
     assert result.band is band(result.score)
@@ -656,20 +706,26 @@ def test_any_valid_inputs_give_a_score_in_range_and_a_consistent_band(options):
             assert computed.authority == computed.persons
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(valid_options)
 def test_special_category_data_is_register_only_only_when_unexposed(options):
-    result = assess(parse_inputs(options))
+    """Principle 6, with its one written exception, principle 7 (internal misdirection)."""
+    inputs = _coherent(options)
+    assume(inputs is not None)
+    result = assess(inputs)
     eff = result.effective
     special = {"political", "health", "religious", "special_other"} & set(eff.data or ())
+    internal = eff.recipient == "internal" and eff.recovered and not eff.malicious
     unexposed = (
         eff.integrity == "none"
         and eff.availability == "none"
-        and (eff.encrypted or eff.confidentiality == "none")
+        and (eff.encrypted or eff.confidentiality == "none" or internal)
     )
     if special and not unexposed:
         assert decide(result, [jurisdiction("fr")])[0].authority
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(st.dictionaries(st.text(max_size=20), st.text(max_size=30), max_size=6))
 def test_parse_raises_only_usage_errors_on_arbitrary_text(options):
     try:
@@ -678,6 +734,7 @@ def test_parse_raises_only_usage_errors_on_arbitrary_text(options):
         assert error.message and error.message_fr
 
 
+@settings(deadline=None)  # no wall-clock limit (CONVENTIONS: tests have none)
 @given(
     st.dictionaries(
         st.sampled_from((*KEYS, "Data", "colour")),

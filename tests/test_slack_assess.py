@@ -235,3 +235,29 @@ async def test_notified_in_one_line_answers_with_the_ack(slack: Harness) -> None
     answer = slack.answers(rid)[-1]
     assert answer["response_type"] == "in_channel"
     assert "INC-1 (ref. CAI-77); its clock is stopped" in answer["text"]
+
+
+@pytest.mark.asyncio
+async def test_the_modal_asks_who_received_the_data_and_the_decision_cites_the_principle(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    """Principle 7 (ICO guidance): health data sent to a colleague who deleted them at once is
+    register only; the modal's added fields carry the facts, the result names the principle."""
+    view = await open_modal(slack)
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert [o["value"] for o in inputs["recipient"]["element"]["options"]] == [
+        "internal", "trusted", "identified", "unknown", "public",
+    ]  # fmt: skip
+    assert inputs["depend"]["element"]["type"] == "radio_buttons"
+    facts = {**ONE_LINE, "data": "health", "confidentiality": "known_recipient",
+             "malicious": "no", "recipient": "internal", "recovered": "yes",
+             "contents": "known"}  # fmt: skip
+    await slack.interact(submission(view, modal_values(facts), user=DANA))
+    (row,) = slack.db("SELECT inputs, decisions FROM assessments WHERE incident = 'INC-1'")
+    assert json.loads(row[0])["recipient"] == "internal"
+    decisions = {d["jurisdiction"]: d for d in json.loads(row[1])}
+    assert {j: (d["authority"], d["persons"]) for j, d in decisions.items()} == {
+        "qc": (False, False), "fr": (False, False),
+    }  # fmt: skip
+    body = json.dumps(posted(fake, channel(slack))[-1]["blocks"], ensure_ascii=False)
+    assert "P7 Internal misdirection is not a breach to notify" in body

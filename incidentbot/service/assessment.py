@@ -138,7 +138,8 @@ def override(
     chosen = severity.apply_override(
         base, authority=authority, persons=persons, by=actor, reason=options.get("reason", "")
     )
-    new = [chosen.to_json() if d["jurisdiction"] == jid else d for d in decisions]
+    # merged into the stored decision, so the principles and hint computed with it stay
+    new = [{**d, **chosen.to_json()} if d["jurisdiction"] == jid else d for d in decisions]
     with svc.store.transaction():
         version = row["version"] + 1
         svc.store.insert_row(

@@ -29,7 +29,10 @@ ASSESS = "assess"
 OVERRIDE = "assess.override"
 NOTIFIED = "clock.notified"
 
-SELECT_KEYS = ("identifiable", "confidentiality", "integrity", "availability", "context")
+_HINTED = ("context", "recipient", "trusted_because", "contents", "encrypted", "recovered",
+           "depend")  # fmt: skip
+SELECT_KEYS = ("identifiable", "confidentiality", "integrity", "availability", "context",
+               "recipient", "trusted_because", "contents")  # fmt: skip
 
 
 def _choice(key: str, value: str, lang: str) -> dict[str, Any]:
@@ -97,13 +100,13 @@ def assess_modal(*, ref: str, lang: str, channel: str | None,
             "placeholder": modals.plain(t("field.choose", lang)),
             "options": [_choice(key, v, lang) for v in severity.LEVELS[key]],
         }
-        hint = t("field.context_hint", lang) if key == "context" else None
+        hint = t(f"field.{key}_hint", lang) if key in _HINTED else None
         blocks.append(
             _input(key, t(f"field.{key}", lang), _initial(select, prev.get(key)), hint=hint)
         )
     for key in severity.YES_NO_KEYS:
         radio = {"type": "radio_buttons", "options": _yes_no_unknown(lang)}
-        hint = {"encrypted": "field.encrypted_hint", "recovered": "field.recovered_hint"}.get(key)
+        hint = f"field.{key}_hint" if key in _HINTED else None
         blocks.append(
             _input(
                 key,
