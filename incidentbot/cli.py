@@ -6,6 +6,7 @@ Every user-facing failure is an :class:`IncidentbotError`: one sentence on stder
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -25,15 +26,22 @@ def now_utc() -> datetime:
 
 
 def build_service(
-    settings: config_module.Settings, *, clock: Callable[[], datetime] = now_utc
+    settings: config_module.Settings,
+    *,
+    clock: Callable[[], datetime] = now_utc,
+    create: bool = True,
 ) -> Any:
-    """Open the store, load playbooks and templates, and return the wired service."""
+    """Open the store, load playbooks and templates, and return the wired service.
+
+    ``create=False`` (the read-only commands) refuses a path with no database instead of
+    creating one, and opens a file this process cannot write read-only.
+    """
     from incidentbot import playbooks
     from incidentbot.service import IncidentService, Policy
     from incidentbot.store import Store
 
     catalogue = playbooks.load(list(settings.all_playbook_dirs))
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, create=create)
     service = IncidentService(
         store=store,
         catalogue=catalogue,
@@ -50,9 +58,13 @@ def build_service(
     from incidentbot.web import links
 
     usecases.wire(service, settings)
-    service.link_signer = links.make_signer(
-        settings, links.load_secret(store, settings.link_secret), clock
-    )
+    if not store.read_only:
+        service.link_signer = links.make_signer(
+            settings, links.load_secret(store, settings.link_secret), clock
+        )
+        from incidentbot.evidence import anchors
+
+        anchors.attach(service, settings)
     return service
 
 
@@ -80,6 +92,11 @@ class Group(click.Group):
             return super().invoke(ctx)
         except IncidentbotError as exc:
             fail(exc)
+        except sqlite3.DatabaseError as exc:  # a file damaged under a running command
+            from incidentbot.store import damaged
+
+            settings = ctx.obj._settings if isinstance(ctx.obj, Context) else None
+            fail(damaged(settings.db_path if settings else Path("the database"), exc))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -216,7 +233,7 @@ def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
     """The timeline and facts of one incident (INCIDENT is INC-n)."""
     from incidentbot import reports
 
-    service = build_service(obj.settings)
+    service = build_service(obj.settings, create=False)
     text = reports.export(
         service, incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
     )
@@ -231,7 +248,7 @@ def register(obj: Context, fmt: str, output: Path | None) -> None:
     """The register of all incidents that the law asks a campaign to keep."""
     from incidentbot import reports
 
-    service = build_service(obj.settings)
+    service = build_service(obj.settings, create=False)
     rows = reports.register_rows(service)
     text = (
         reports.register_csv(rows)
@@ -242,20 +259,38 @@ def register(obj: Context, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An earlier JSON export (repeatable): the database must extend its chain.",
+)
 @click.pass_obj
-def verify(obj: Context) -> None:
-    """Check every timeline's hash chain; exit 1 on tampering, naming the event."""
+def verify(obj: Context, against: tuple[Path, ...]) -> None:
+    """Check the file, every timeline's hash chain, every table against its chain, the
+    published chain heads and timestamp tokens; exit 1 naming the first difference."""
+    from incidentbot.evidence import anchors, exports
     from incidentbot.store import Store
 
-    store = Store(obj.settings.db_path)
+    store = Store(obj.settings.db_path, create=False)
     problems = store.verify()
+    notes: list[str] = []
+    if not store.integrity():
+        for path in against:
+            problems += exports.against(store, path, timestamp_ca=obj.settings.timestamp_ca)
+        found, notes = anchors.check(store, obj.settings)
+        problems += found
     for p in problems:
         click.secho(p, fg="red", err=True)
     if problems:
         sys.exit(1)
+    for note in notes:
+        click.echo(note)
     count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
     incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
-    click.echo(f"OK: {count} events in {incidents} incidents verify.")
+    extra = f", extending {len(against)} earlier export(s)" if against else ""
+    click.echo(f"OK: {count} events in {incidents} incidents verify{extra}.")
 
 
 @main.command()
@@ -267,7 +302,7 @@ def backup(obj: Context, path: Path) -> None:
 
     if not obj.settings.db_path.exists():
         raise IncidentbotError(f"There is no database at {obj.settings.db_path} to back up.")
-    dest = Store(obj.settings.db_path).backup(path)
+    dest = Store(obj.settings.db_path, create=False).backup(path)
     click.echo(f"Backup written to {dest}.")
 
 

@@ -19,6 +19,7 @@ from dateutil.parser import isoparse
 from dateutil.relativedelta import relativedelta
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
+from incidentbot.evidence import anchors
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -65,6 +66,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 
 def event_json(e: TimelineEvent) -> dict[str, Any]:
     return {
+        "incident": e.incident,
         "seq": e.seq,
         "at": _iso(e.at),
         "actor": e.actor,
@@ -75,6 +77,7 @@ def event_json(e: TimelineEvent) -> dict[str, Any]:
         "link": e.link,
         "prev_hash": e.prev_hash,
         "hash": e.hash,
+        "form": e.form,
     }
 
 
@@ -145,6 +148,7 @@ def export_data(service: Any, ref: str) -> dict[str, Any]:
             for r in store.rows("drafts", "incident = ?", [ref], order_by="id")
         ],
         "timeline": [event_json(e) for e in events],
+        "anchors": anchors.rows_for_export(store, ref),
         "chain": {
             "head": head,
             "events": len(events),
