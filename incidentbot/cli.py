@@ -279,7 +279,12 @@ def verify(obj: Context, against: tuple[Path, ...]) -> None:
     if not store.integrity():
         for path in against:
             problems += exports.against(store, path, timestamp_ca=obj.settings.timestamp_ca)
-        found, notes = anchors.check(store, obj.settings)
+        read_heads = None
+        if obj.settings.slack_bot_token:
+            from incidentbot.slack import witness
+
+            read_heads = witness.reader(obj.settings)
+        found, notes = anchors.check(store, obj.settings, read_heads)
         problems += found
     for p in problems:
         click.secho(p, fg="red", err=True)

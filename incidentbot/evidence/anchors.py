@@ -18,13 +18,14 @@ from __future__ import annotations
 import base64
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from incidentbot.core.model import Phase
+from incidentbot.errors import IncidentbotError
 from incidentbot.evidence import tsa
 from incidentbot.store import Store, outbox, to_text
 
@@ -205,8 +206,16 @@ def check_tokens(
     return problems
 
 
-def check(store: Store, settings: Any) -> tuple[list[str], list[str]]:
-    """(problems, notes): every token held, every head message readable in Slack."""
+def check(
+    store: Store,
+    settings: Any,
+    read_heads: Callable[[str, str], list[tuple[int, str]]] | None = None,
+) -> tuple[list[str], list[str]]:
+    """(problems, notes): every token held, every head message readable in Slack.
+
+    ``read_heads(ref, channel)`` returns the (event number, head) pairs published in an
+    incident's channel (:func:`incidentbot.slack.witness.reader`); None when there is no Slack.
+    """
     problems: list[str] = []
     notes: list[str] = []
     tokens = heads = 0
@@ -214,50 +223,23 @@ def check(store: Store, settings: Any) -> tuple[list[str], list[str]]:
         held = rows_for_export(store, incident.ref)
         tokens += sum(1 for a in held if a["rfc3161"])
         problems += check_tokens(store, incident.ref, held, settings.timestamp_ca, "database")
-    if settings.slack_bot_token:
-        found, heads = _check_slack(store, settings)
-        problems += found
+    if read_heads is not None:
+        for incident in store.incidents():
+            if not incident.channel:
+                continue
+            try:
+                published = read_heads(incident.ref, incident.channel)
+            except IncidentbotError as exc:
+                problems.append(f"{incident.ref}: {exc.message}")
+                continue
+            for seq, head in published:
+                heads += 1
+                found = check_head(store, incident.ref, seq, head, "Slack")
+                if found:
+                    problems.append(found)
     if tokens:
         signed = "with signatures" if settings.timestamp_ca else "content only: set timestamp_ca"
         notes.append(f"{tokens} timestamp token(s) checked ({signed}).")
     if heads:
         notes.append(f"{heads} chain head(s) published in Slack checked.")
     return problems, notes
-
-
-def _check_slack(store: Store, settings: Any) -> tuple[list[str], int]:
-    """Read the heads back from each incident's channel and check the database still has them."""
-    from slack_sdk import WebClient
-    from slack_sdk.errors import SlackApiError
-
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base())
-    problems: list[str] = []
-    seen = 0
-    for incident in store.incidents():
-        if not incident.channel:
-            continue
-        cursor = None
-        while True:
-            try:
-                page = client.conversations_history(
-                    channel=incident.channel, limit=200, cursor=cursor
-                )
-            except (SlackApiError, OSError) as exc:
-                problems.append(
-                    f"{incident.ref}: the heads published in Slack cannot be read back ({exc})"
-                )
-                break
-            message: Mapping[str, Any]
-            for message in page.get("messages", []):
-                text = str(message.get("text") or "")
-                if incident.ref not in text:
-                    continue
-                for seq, head in HEAD_PATTERN.findall(text):
-                    seen += 1
-                    found = check_head(store, incident.ref, int(seq), head, "Slack")
-                    if found:
-                        problems.append(found)
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                break
-    return problems, seen
