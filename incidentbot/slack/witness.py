@@ -6,6 +6,7 @@ them with the bot token so that verify can check the timeline still holds each h
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,14 @@ from incidentbot.evidence.anchors import HEAD_PATTERN
 
 
 def reader(settings: Any) -> Callable[[str, str], list[tuple[int, str]]]:
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_base())
+    quiet = logging.getLogger(__name__ + ".client")  # verify says it once, in its own words
+    quiet.setLevel(logging.CRITICAL)
+    client = WebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_base(),
+        timeout=10,
+        logger=quiet,
+    )
 
     def read_heads(ref: str, channel: str) -> list[tuple[int, str]]:
         heads: list[tuple[int, str]] = []
