@@ -115,6 +115,19 @@ def test_data_stored_as_text_hashes_as_its_value() -> None:
     assert chain.link(H1, event(data=None)) == chain.link(H1, event(data={}))
 
 
+def test_the_worked_example_of_docs_evidence_md() -> None:
+    worked = event(
+        phase="assess",
+        kind="assessed",
+        text="évalué « très élevé »",
+        data={"score": 5.0},
+        link=None,
+    )
+    assert chain.link(chain.GENESIS, worked) == (
+        "4bbdbc55dd2bfbc402cce5dc6a4fb7f6d0ebdff69d1e48d0306b70a44d5b8169"
+    )
+
+
 def test_genesis_is_64_zeros() -> None:
     assert chain.GENESIS == "0000000000000000000000000000000000000000000000000000000000000000"
 
