@@ -129,7 +129,7 @@ def drill(workdir: Path, *, events: int, kill_after: int, binary: str) -> Drill:
         bot.stderr.close()
         # the sidecar ships what the killed bot committed; wait until the replica has it
         probe = workdir / "probe.db"
-        for _ in range(600):
+        for _ in range(100):
             _restore(binary, config, db, probe)
             if max(_events(probe), default=0) >= acked:
                 break
@@ -140,11 +140,17 @@ def drill(workdir: Path, *, events: int, kill_after: int, binary: str) -> Drill:
     for suffix in ("", "-wal", "-shm"):  # the machine is lost
         Path(str(db) + suffix).unlink(missing_ok=True)
     seconds = _restore(binary, config, db, db)
-    store = Store(db, create=False)
+    from incidentbot.errors import IncidentbotError
+
     try:
-        problems = store.verify()
-    finally:
-        store.close()
+        store = Store(db, create=False)
+    except IncidentbotError as exc:  # a replica that restores to a damaged file
+        problems = [exc.message]
+    else:
+        try:
+            problems = store.verify()
+        finally:
+            store.close()
     present = _events(db)
     return Drill(
         acknowledged=acked,

@@ -328,3 +328,79 @@ def test_verify_refuses_what_was_changed_in_the_file(store, sql: str, problem: s
     store.conn.execute("DROP TRIGGER timeline_no_update")
     store.conn.execute(sql)
     assert store.verify() == [problem]
+
+
+def test_the_migration_rehashes_nothing_already_recorded(tmp_path: Path) -> None:
+    """A database from before m_chain_jcs: its events keep their form-1 hashes, the next event
+    starts form 2 on the same chain, and verify, the export and the stand-alone verifier agree."""
+    import sqlite3
+    import subprocess
+    import sys
+
+    from sqlite_utils import Database
+
+    from incidentbot.store import APPLICATION_ID, Store
+    from incidentbot.store.migrations import migrations
+
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrations.apply(Database(conn), stop_before="m_chain_jcs")
+    conn.execute(
+        "INSERT INTO incidents (ref, num, title, playbook, status, declared_by, declared_at, "
+        "head_seq, head_hash) VALUES ('INC-1', 1, 'Leak', 'generic-breach', 'open', 'alice', "
+        "'2026-11-20T14:00:00+00:00', 0, '')"
+    )
+    prev = chain.GENESIS
+    for seq, (kind, text, data) in enumerate(
+        [("declared", "Leak", {}), ("note", "évalué", {"score": 5.0})], start=1
+    ):
+        row = {
+            "incident": "INC-1",
+            "seq": seq,
+            "at": f"2026-11-20T14:0{seq}:00+00:00",
+            "actor": "alice",
+            "kind": kind,
+            "phase": None,
+            "text": text,
+            "data": data,
+            "link": None,
+        }
+        digest = chain.link(prev, row)  # no form: how the bot hashed before the migration
+        conn.execute(
+            "INSERT INTO timeline (incident, seq, at, actor, kind, phase, text, data, link, "
+            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, NULL, ?, ?)",
+            [row["incident"], seq, row["at"], "alice", kind, text, json.dumps(data), prev, digest],
+        )
+        conn.execute("UPDATE incidents SET head_seq = ?, head_hash = ?", [seq, digest])
+        prev = digest
+    old = conn.execute("SELECT seq, hash FROM timeline ORDER BY seq").fetchall()
+    conn.close()
+
+    store = Store(path)
+    assert "m_chain_jcs" in {m.name for m in migrations.applied(store.db)}
+    assert store.conn.execute("SELECT seq, hash FROM timeline ORDER BY seq").fetchall() == old
+    with store.transaction():
+        store.append_event(
+            "INC-1", at=datetime(2026, 11, 20, 15, tzinfo=UTC), actor="bob", kind="note", text="n"
+        )
+    forms = store.conn.execute("SELECT form, prev_hash FROM timeline ORDER BY seq").fetchall()
+    assert forms == [(None, chain.GENESIS), (None, old[0][1]), (2, old[1][1])]
+    assert store.verify() == []
+
+    from incidentbot import reports
+
+    events = [reports.event_json(e) for e in store.events("INC-1")]
+    export = {
+        "incident": {"ref": "INC-1"},
+        "timeline": events,
+        "chain": {"head": store.head("INC-1")[1]},
+    }
+    store.close()
+    (tmp_path / "INC-1.json").write_text(json.dumps(export), encoding="utf-8")
+    tool = Path(__file__).resolve().parent.parent / "tools" / "verify_export.py"
+    result = subprocess.run(
+        [sys.executable, str(tool), str(tmp_path / "INC-1.json")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert [e["form"] for e in events] == [1, 1, 2]

@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from incidentbot.store import Store
 
 
+STEP_FIELDS = (
+    ("status", "the status"),
+    ("assignee", "the assignee"),
+    ("done_by", "who did it"),
+    ("note", "the note"),
+)
+
+
 def _rows(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cur = store.conn.execute(sql, params)
     names = [c[0] for c in cur.description]
@@ -62,8 +70,8 @@ def audit(store: Store, ref: str) -> list[str]:
 def _differs(ref: str, row: str, what: str, stored: Any, event: Mapping[str, Any] | None) -> str:
     source = f"event #{event['seq']} ({event['kind']})" if event else "the timeline"
     return (
-        f"{ref}: {row}: {what} is {_short(stored)} but {source} recorded "
-        "something else; the row was changed outside the bot"
+        f"{ref}: {row}, {what}: {_short(stored)} in the table does not match {source}; "
+        "the row was changed outside the bot"
     )
 
 
@@ -146,12 +154,11 @@ def _steps(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
             "done_by": row["done_by"],
             "note": row["note"] or None,
         }
-        for what in ("status", "assignee", "done_by", "note"):
+        for what, label in STEP_FIELDS:
             if stored[what] != state[what]:
-                problems.append(
-                    _differs(ref, f"step {step}", f"the {what}", stored[what], last.get(step))
-                )
-    for step, event in expected.items():
+                problems.append(_differs(ref, f"step {step}", label, stored[what], last.get(step)))
+    for step in expected:
+        event = last[step]
         problems.append(
             f"{ref}: step {step}: event #{event['seq']} ({event['kind']}) recorded it but the "
             "steps table has no such row; the row was deleted outside the bot"
@@ -244,8 +251,9 @@ def _assessments(store: Store, ref: str, events: list[dict[str, Any]]) -> list[s
         result = _loads(row["result"], {})
         decisions = portable(_loads(row["decisions"], []))
         if event["kind"] == "assessed":
-            if portable(_loads(row["inputs"], {})) != data.get("inputs"):
-                problems.append(_differs(ref, label, "the inputs", row["inputs"], event))
+            inputs = portable(_loads(row["inputs"], {}))
+            if inputs != data.get("inputs"):
+                problems.append(_differs(ref, label, "the inputs", inputs, event))
             if result.get("score") != data.get("score"):
                 problems.append(_differs(ref, label, "the score", result.get("score"), event))
             if result.get("band") != data.get("band"):
