@@ -354,6 +354,9 @@ def kept(recorded, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
 def test_a_database_that_only_grew_extends_the_kept_export(recorded, kept: Path) -> None:  # type: ignore[no-untyped-def]
     recorded.add_note("INC-1", "one more", actor="alice")
     assert exports.against(recorded.store, kept) == []
+    # the copy went through an editor that added a byte-order mark: still the same export
+    kept.write_bytes(b"\xef\xbb\xbf" + kept.read_bytes())
+    assert exports.against(recorded.store, kept) == []
 
 
 def test_the_first_divergent_event_is_named(recorded, kept: Path) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from incidentbot.store import Store, chain
 
 def load(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(path.read_bytes())  # UTF-8, with or without a byte-order mark
         data["incident"]["ref"], data["timeline"], data["chain"]["head"]  # noqa: B018
     except OSError as exc:
         raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
@@ -35,13 +35,14 @@ def against(store: Store, path: Path, *, timestamp_ca: Path | None = None) -> li
         return [str(exc)]
     ref = data["incident"]["ref"]
     events = [{"incident": ref, **e} for e in data["timeline"]]
-    problem = chain.walk(ref, events, len(events), data["chain"]["head"] or "")
+    problem = chain.walk(ref, events, len(events), data["chain"]["head"])
     if problem:
         return [f"{path.name}: the export itself does not verify: {problem}"]
     here = {
         seq: digest
         for seq, digest in store.conn.execute(
-            "SELECT seq, hash FROM timeline WHERE incident = ?", [ref]
+            "SELECT seq, hash FROM timeline WHERE incident = ?",  # pragma: no mutate
+            [ref],
         )
     }
     for event in events:
