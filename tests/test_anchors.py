@@ -291,3 +291,41 @@ def test_an_unreachable_authority_never_holds_up_the_incident(
     authority.refuse = False
     run_script(service, ["close"], tmp_path)
     assert service.store.rows("anchors", "token IS NULL") == []  # the backlog was stamped
+
+
+def test_tokens_kept_in_an_export_are_checked_against_the_database(
+    stamped, tmp_path: Path, authority_files: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """In process: the export's tokens, the authority's signature, the database's events."""
+    from test_evidence import rewrite_chain
+
+    from incidentbot.evidence import exports
+
+    service, env = stamped
+    run_script(service, whole_incident(service), tmp_path)
+    kept = tmp_path / "kept.json"
+    kept.write_text(reports.export(service, "INC-1", "json", lang="en", tz=UTC))
+    data = json.loads(kept.read_text())
+    ca = authority_files / "ca.crt"
+    assert exports.against(service.store, kept, timestamp_ca=ca) == []
+
+    # a root that did not sign the tokens: every token is refused, naming the export
+    other = tmp_path / "other-root.pem"
+    other.write_bytes((authority_files / "tsa.crt").read_bytes())
+    problems = exports.against(service.store, kept, timestamp_ca=other)
+    assert len(problems) == len(data["anchors"])
+    seq = data["anchors"][0]["seq"]
+    assert problems[0].startswith(
+        f"INC-1: the timestamp token of event #{seq} (kept.json): the authority's signature "
+        f"does not verify against {other}"
+    )
+
+    # the chain rewritten, then exported again as if nothing happened: the tokens tell
+    rewrite_chain(env["INCIDENTBOT_DB"], edit_seq=2, delete_seq=3)
+    forged = tmp_path / "forged.json"
+    forged_data = json.loads(reports.export(service, "INC-1", "json", lang="en", tz=UTC))
+    forged_data["anchors"] = data["anchors"]
+    forged.write_text(json.dumps(forged_data))
+    problems = exports.against(service.store, forged, timestamp_ca=ca)
+    assert problems and all(p.startswith("INC-1: event #") for p in problems)
+    assert f"INC-1: event #{seq} differs from the head a timestamp token of 20" in problems[0]
