@@ -9,6 +9,7 @@ hands in its own clock, and a Web API client aimed at the fake Slack.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 from incidentbot import playbooks
 from incidentbot.config import Settings
 from incidentbot.drafting import Drafter
+from incidentbot.evidence import anchors
 from incidentbot.playbooks import Catalogue
 from incidentbot.runner import ServiceRunner
 from incidentbot.service import IncidentService, Policy
@@ -93,13 +95,24 @@ def build_app(
     *,
     client: AsyncWebClient | None = None,
     clock: Clock | None = None,
+    create: bool = True,
 ) -> App:
-    """Open the store, load playbooks and templates, and build the service around them."""
+    """Open the store, load playbooks and templates, and build the service around them.
+
+    ``create=False`` (the read-only commands: verify, export, register) refuses a path with no
+    database instead of creating one, and opens a file this process cannot write read-only:
+    nothing is then written, not even the link secret or a published chain head.
+    """
     clock = clock or now_utc
     catalogue = playbooks.load(list(settings.all_playbook_dirs))
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, create=create)
     drafter = Drafter(template_dirs=list(settings.all_template_dirs))
-    signer = links.make_signer(settings, links.load_secret(store, settings.link_secret), clock)
+    secret = (
+        secrets.token_bytes(32)  # issues no link: a read-only process writes nothing
+        if store.read_only
+        else links.load_secret(store, settings.link_secret)
+    )
+    signer = links.make_signer(settings, secret, clock)
     service = IncidentService(
         store=store,
         catalogue=catalogue,
@@ -115,6 +128,9 @@ def build_app(
         draft_config=draft_config(settings.organization),
         link_signer=signer,
     )
+    if not store.read_only:
+        # chain heads published outside the database at phase ends, approvals and close
+        anchors.attach(service, settings)
     return App(
         settings=settings,
         store=store,

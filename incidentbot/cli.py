@@ -6,6 +6,7 @@ Every user-facing failure is an :class:`IncidentbotError`: one sentence on stder
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from datetime import UTC
 from pathlib import Path
@@ -23,16 +24,22 @@ if TYPE_CHECKING:
 log = logging.getLogger("incidentbot")
 
 
-def build_app(settings: config_module.Settings) -> App:
+def build_app(settings: config_module.Settings, *, create: bool = True) -> App:
     """The composition root (imported when a command needs it: ``--help`` stays fast)."""
     from incidentbot.app import build_app as build
 
-    return build(settings)
+    return build(settings, create=create)
 
 
 class Context:
     def __init__(self) -> None:
         self._settings: config_module.Settings | None = None
+
+    @property
+    def loaded_settings(self) -> config_module.Settings | None:
+        """The settings if a command already loaded them (a damaged-file message needs the
+        path, but must not load settings that may be what failed)."""
+        return self._settings
 
     @property
     def settings(self) -> config_module.Settings:
@@ -62,6 +69,15 @@ class Group(click.Group):
         except IncidentbotError as exc:
             obj = ctx.obj if isinstance(ctx.obj, Context) else None
             fail(exc, obj.lang if obj is not None else config_module.reader_language())
+        except sqlite3.DatabaseError as exc:  # a file damaged under a running command
+            from incidentbot.store import damaged
+
+            obj = ctx.obj if isinstance(ctx.obj, Context) else None
+            settings = obj.loaded_settings if obj is not None else None
+            fail(
+                damaged(settings.db_path if settings else Path("the database"), exc),
+                obj.lang if obj is not None else config_module.reader_language(),
+            )
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -197,7 +213,7 @@ def templates_check(obj: Context, directory: Path | None) -> None:
 @click.pass_obj
 def export(obj: Context, incident: str, fmt: str, output: Path | None) -> None:
     """The timeline and facts of one incident (INCIDENT is INC-n)."""
-    service = build_app(obj.settings).service
+    service = build_app(obj.settings, create=False).service
     text = service.export(
         incident.upper(), fmt, lang=obj.settings.language, tz=obj.settings.tzinfo()
     )
@@ -212,7 +228,7 @@ def register(obj: Context, fmt: str, output: Path | None) -> None:
     """The register of all incidents that the law asks a campaign to keep."""
     from incidentbot.service import register
 
-    rows = build_app(obj.settings).service.register_rows()
+    rows = build_app(obj.settings, create=False).service.register_rows()
     text = (
         register.register_csv(rows)
         if fmt == "csv"
@@ -222,20 +238,53 @@ def register(obj: Context, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
+@click.option(
+    "--against",
+    "against",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="An earlier JSON export (repeatable): the database must extend its chain.",
+)
 @click.pass_obj
-def verify(obj: Context) -> None:
-    """Check every timeline's hash chain; exit 1 on tampering, naming the event."""
+def verify(obj: Context, against: tuple[Path, ...]) -> None:
+    """Check the file, every timeline's hash chain, every table against its chain, the
+    published chain heads and timestamp tokens; exit 1 naming the first difference."""
+    from incidentbot.evidence import anchors, exports
     from incidentbot.store import Store
 
-    store = Store(obj.settings.db_path)
+    store = Store(obj.settings.db_path, create=False)
     problems = store.verify()
+    notes: list[str] = []
+    if not store.integrity():
+        for path in against:
+            problems += exports.against(store, path, timestamp_ca=obj.settings.timestamp_ca)
+        read_heads = None
+        if obj.settings.slack_bot_token:
+            from incidentbot.slack import witness
+
+            read_heads = witness.reader(obj.settings)
+        found, notes = anchors.check(store, obj.settings, read_heads)
+        problems += found
     for p in problems:
         click.secho(p, fg="red", err=True)
     if problems:
         sys.exit(1)
+    for note in notes:
+        click.echo(note)
     count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
     incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
-    click.echo(_("cli.verify_ok", obj.lang, count=count, incidents=incidents))
+    if against:
+        click.echo(
+            _(
+                "cli.verify_ok_against",
+                obj.lang,
+                count=count,
+                incidents=incidents,
+                exports=len(against),
+            )
+        )
+    else:
+        click.echo(_("cli.verify_ok", obj.lang, count=count, incidents=incidents))
 
 
 @main.command()
@@ -247,7 +296,7 @@ def backup(obj: Context, path: Path) -> None:
 
     if not obj.settings.db_path.exists():
         raise IncidentbotError(Message("cli.no_database", path=obj.settings.db_path))
-    dest = Store(obj.settings.db_path).backup(path)
+    dest = Store(obj.settings.db_path, create=False).backup(path)
     click.echo(_("cli.backup_written", obj.lang, path=dest))
 
 

@@ -13,6 +13,8 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
     link_ttl_hours = 24
     link_secret = "a long random string"            # else derived and kept in the database
     reminder_points = ["24h", "6h", "1h", "0h"]
+    timestamp_url = "https://tsa.example.org/"     # RFC 3161 authority stamping chain heads
+    timestamp_ca = "tsa-root.pem"                   # its root certificate, to check tokens
 
     [organization]
     name = "Équipe Exemple"
@@ -98,6 +100,10 @@ class Settings:
     # When no [people] table is configured, everyone may do everything (a small campaign's
     # default); with one, the permissions above apply.
     enforce_roles: bool = False
+    # an RFC 3161 timestamp authority that stamps each published chain head, and the PEM
+    # file of the certificate(s) its tokens are checked against (docs/evidence.md)
+    timestamp_url: str | None = None
+    timestamp_ca: Path | None = None
 
     def __repr__(self) -> str:  # never print a token
         return f"Settings(db_path={self.db_path!s}, language={self.language}, tz={self.timezone})"
@@ -159,7 +165,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
     known = {
         "language", "timezone", "playbook_dirs", "template_dirs", "private_channels",
         "link_ttl_hours", "link_secret", "reminder_points", "organization", "roles", "people",
-        "public_url", "db",
+        "public_url", "db", "timestamp_url", "timestamp_ca",
     }  # fmt: skip
     unknown = sorted(set(file_values) - known)
     if unknown:
@@ -212,6 +218,20 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             Message("config.url_scheme", setting="INCIDENTBOT_PUBLIC_URL", value=repr(public_url))
         )
+    timestamp_url = file_values.get("timestamp_url") or None
+    if timestamp_url is not None and not str(timestamp_url).startswith(("http://", "https://")):
+        raise ConfigError(
+            Message(
+                "config.url_scheme",
+                setting="INCIDENTBOT_CONFIG: timestamp_url",
+                value=repr(timestamp_url),
+            )
+        )
+    timestamp_ca = file_values.get("timestamp_ca")
+    if timestamp_ca is not None:
+        timestamp_ca = (base / str(timestamp_ca)).resolve()
+        if not timestamp_ca.is_file():
+            raise ConfigError(Message("config.timestamp_ca_missing", path=timestamp_ca))
     api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(
@@ -237,6 +257,8 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         permissions=permissions,
         people=people,
         enforce_roles=bool(people),
+        timestamp_url=timestamp_url,
+        timestamp_ca=timestamp_ca,
     )
 
 

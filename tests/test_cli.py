@@ -147,7 +147,8 @@ def test_backup_makes_a_verifiable_copy(tmp_path: Path, env: dict[str, str]) -> 
     ("setup", "args", "message"),
     [
         ("foreign", ("verify",), "not an incidentbot database"),
-        ("none", ("export", "INC-4"), "No incident INC-4"),
+        ("none", ("export", "INC-4"), "There is no incidentbot database at"),
+        ("empty", ("export", "INC-4"), "No incident INC-4"),
         ("none", ("shell", "--script", "/nonexistent/script.txt"), "Cannot read the script"),
         ("badtz", ("verify",), "INCIDENTBOT_TZ"),
     ],
@@ -159,6 +160,10 @@ def test_command_line_errors_are_one_sentence_and_exit_1(
         conn = sqlite3.connect(env["INCIDENTBOT_DB"])
         conn.execute("CREATE TABLE votes (id INTEGER)")
         conn.commit()
+    if setup == "empty":
+        from incidentbot.store import Store
+
+        Store(env["INCIDENTBOT_DB"]).close()
     if setup == "badtz":
         env = {**env, "INCIDENTBOT_TZ": "Mars/Olympus_Mons"}
     result = cli(*args, env=env)

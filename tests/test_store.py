@@ -35,7 +35,9 @@ def store(tmp_path: Path) -> Store:
     s = Store(tmp_path / "bot.db")
     with s.transaction():
         s.insert_incident(incident())
-        for i in range(5):
+        # as the service writes it: the declaration first, then four notes
+        s.append_event("INC-1", at=T0, actor="alice", kind="declared", text="Donor file leaked")
+        for i in range(1, 5):
             s.append_event(
                 "INC-1", at=T0 + timedelta(minutes=i), actor="alice", kind="note", text=f"event {i}"
             )

@@ -221,6 +221,7 @@ class TimelineEvent:
     hash: str = ""
     phase: str | None = None
     link: str | None = None
+    form: int = 1  # the chain's canonical form its hash uses (store/chain.py)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.parser import isoparse
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
+from incidentbot.evidence import anchors
 from incidentbot.i18n import t
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 
 def event_json(e: TimelineEvent) -> dict[str, Any]:
     return {
+        "incident": e.incident,
         "seq": e.seq,
         "at": iso_or_none(e.at),
         "actor": e.actor,
@@ -78,6 +80,7 @@ def event_json(e: TimelineEvent) -> dict[str, Any]:
         "link": e.link,
         "prev_hash": e.prev_hash,
         "hash": e.hash,
+        "form": e.form,
     }
 
 
@@ -148,6 +151,7 @@ def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
             for r in store.rows("drafts", "incident = ?", [ref], order_by="id")
         ],
         "timeline": [event_json(e) for e in events],
+        "anchors": anchors.rows_for_export(store, ref),
         "chain": {
             "head": head,
             "events": len(events),

@@ -20,6 +20,7 @@ instead of being migrated, and it is created with owner-only permissions.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -54,6 +55,36 @@ from incidentbot.store.migrations import MIGRATION_SET, migrations
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x494E4342  # "INCB"
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write the file and create its -wal/-shm files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def damaged(path: Path, exc: BaseException) -> StoreError:
+    """The one sentence for a database SQLite cannot read or write as it is."""
+    said = str(exc) or type(exc).__name__
+    if "readonly" in said or "read-only" in said:
+        return StoreError(
+            f"The database {path} is read-only (SQLite says: {said}); the bot needs to write "
+            "it: check its permissions, or run verify/export on a copy.",
+            message_fr=f"La base {path} est en lecture seule (SQLite : {said}) ; vérifiez ses "
+            "droits, ou lancez verify/export sur une copie.",
+        )
+    if "locked" in said or "busy" in said:
+        return StoreError(
+            f"The database {path} is locked by another process (SQLite says: {said}); "
+            "try again in a moment.",
+            message_fr=f"La base {path} est verrouillée par un autre processus (SQLite : "
+            f"{said}) ; réessayez dans un instant.",
+        )
+    return StoreError(
+        f"The database {path} is damaged or is not an incidentbot database (SQLite says: "
+        f"{said}); restore it from a backup or a replica (docs/evidence.md).",
+        message_fr=f"La base {path} est endommagée ou n'est pas une base incidentbot (SQLite : "
+        f"{said}) ; restaurez-la depuis une sauvegarde ou une réplique (docs/evidence.md).",
+    )
 
 
 def to_text(at: datetime | None) -> str | None:
@@ -122,28 +153,71 @@ class Store:
     worker thread (:class:`incidentbot.store.worker.StoreWorker`); the shell uses it directly.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, check_same_thread: bool = False):
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        check_same_thread: bool = False,
+        create: bool = True,
+    ):
+        """Open (and, with ``create``, make or migrate) the database at ``path``.
+
+        ``create=False`` is for the commands that only read (``verify``, ``export``,
+        ``register``): a path with no database is refused instead of creating an empty one
+        that would then "verify", and a file the process cannot write (read-only, immutable,
+        on read-only media) is opened read-only. Every way the file can be damaged or foreign
+        ends in one :class:`StoreError` sentence.
+        """
         self.path = Path(path)
         self._depth = 0
         self._lock = threading.RLock()
+        self.read_only = False
+        try:
+            self._open(create=create, check_same_thread=check_same_thread)
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(Exception):
+                self.conn.close()
+            raise damaged(self.path, exc) from exc
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot open the database {self.path}: {exc.strerror or exc}.",
+                message_fr=f"Impossible d'ouvrir la base {self.path} : {exc.strerror or exc}.",
+            ) from exc
+
+    def _open(self, *, create: bool, check_same_thread: bool) -> None:
         is_new = not self.path.exists() or self.path.stat().st_size == 0
+        if is_new and not create:
+            raise StoreError(
+                f"There is no incidentbot database at {self.path}; check INCIDENTBOT_DB "
+                "(nothing was created).",
+                message_fr=f"Il n'y a pas de base incidentbot à {self.path} ; vérifiez "
+                "INCIDENTBOT_DB (rien n'a été créé).",
+            )
+        if self.path.is_dir():
+            raise StoreError(
+                f"{self.path} is a folder, not a database; point INCIDENTBOT_DB at a file.",
+                message_fr=f"{self.path} est un dossier, pas une base ; indiquez un fichier "
+                "dans INCIDENTBOT_DB.",
+            )
         if is_new:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # owner-only permissions from the first byte (issue: secrets at rest)
             fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
             os.close(fd)
-        try:
+        self.read_only = not create and not _writable(self.path)
+        if self.read_only:
+            # a read-only copy (chmod, chattr +i, read-only media): read it as it is
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(
+                uri, uri=True, isolation_level=None, check_same_thread=check_same_thread
+            )
+        else:
             conn = sqlite3.connect(
                 str(self.path), isolation_level=None, check_same_thread=check_same_thread
             )
-            conn.execute("PRAGMA busy_timeout = 10000")
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"{self.path} is not an incidentbot database (SQLite says: {exc}).",
-                message_fr=f"{self.path} n'est pas une base incidentbot (SQLite : {exc}).",
-            ) from exc
         self.conn = conn
+        conn.execute("PRAGMA busy_timeout = 10000")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         self.db = Database(conn)
         tables = set(self.db.table_names())
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
@@ -154,9 +228,30 @@ class Store:
                 message_fr=f"{self.path} est un fichier SQLite qui n'est pas une base "
                 "incidentbot ; indiquez un autre fichier dans INCIDENTBOT_DB.",
             )
+        if app_id == 0 and not create:
+            conn.close()
+            raise StoreError(
+                f"There is no incidentbot database at {self.path} (the file is empty); check "
+                "INCIDENTBOT_DB (nothing was created).",
+                message_fr=f"Il n'y a pas de base incidentbot à {self.path} (fichier vide) ; "
+                "vérifiez INCIDENTBOT_DB (rien n'a été créé).",
+            )
+        self._sync_full = True
+        if self.read_only:
+            self._check_not_newer()
+            pending = [m.name for m in migrations.pending(self.db)]
+            if pending:
+                conn.close()
+                raise StoreError(
+                    f"{self.path} is read-only and its schema is older than this incidentbot "
+                    f"({pending[0]} is missing); copy it to a writable place and run the "
+                    "command on the copy.",
+                    message_fr=f"{self.path} est en lecture seule et son schéma est plus ancien "
+                    "que cet incidentbot ; copiez-la ailleurs et lancez la commande sur la copie.",
+                )
+            return
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
-        self._sync_full = True
         conn.execute("PRAGMA foreign_keys = ON")
         self._check_not_newer()
         if app_id == 0:
@@ -408,13 +503,14 @@ class Store:
             "kind": kind,
             "phase": phase,
             "text": clean(text),
-            "data": json.loads(_json(dict(data or {}))),
+            "data": chain.portable(json.loads(_json(dict(data or {})))),
             "link": link,
+            "form": chain.CURRENT,
         }
         digest = chain.link(prev, row)
         self.conn.execute(
             "INSERT INTO timeline (incident, seq, at, actor, kind, phase, text, data, link, "
-            "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "prev_hash, hash, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 ref,
                 seq,
@@ -427,6 +523,7 @@ class Store:
                 link,
                 prev,
                 digest,
+                chain.CURRENT,
             ],
         )
         self.conn.execute(
@@ -444,6 +541,7 @@ class Store:
             hash=digest,
             phase=phase,
             link=link,
+            form=chain.CURRENT,
         )
 
     def events(self, ref: str, *, last: int | None = None) -> list[TimelineEvent]:
@@ -482,42 +580,57 @@ class Store:
             hash=r["hash"],
             phase=r["phase"],
             link=r["link"],
+            form=r.get("form") or chain.LEGACY,
         )
 
+    def integrity(self) -> list[str]:
+        """SQLite's own check of every page and index (``PRAGMA integrity_check``)."""
+        try:
+            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as exc:
+            rows = [str(exc)]
+        if rows == ["ok"]:
+            return []
+        shown = "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more)" if len(rows) > 3 else "")
+        return [
+            f"{self.path}: SQLite's integrity check fails ({shown}); the file is damaged: "
+            "restore it from a backup or a replica (docs/evidence.md)"
+        ]
+
     def verify(self) -> list[str]:
-        """Walk every incident's chain; one line per broken incident naming the first bad event."""
-        problems: list[str] = []
-        for inc in self.conn.execute("SELECT ref, head_seq, head_hash FROM incidents ORDER BY num"):
-            ref, head_seq, head_hash = inc
-            problem = self._verify_one(ref, head_seq or 0, head_hash or "")
+        """Check the file, every incident's chain and every table against its chain.
+
+        One line per problem, each naming the incident and the first bad event or row.
+        """
+        problems = self.integrity()
+        if problems:
+            return problems
+        for (ref,) in self.conn.execute("SELECT ref FROM incidents ORDER BY num").fetchall():
+            problem = self.verify_incident(ref)
             if problem:
                 problems.append(problem)
         return problems
 
     def verify_incident(self, ref: str) -> str | None:
+        """The first problem of one incident: its chain, then its tables against the chain."""
+        from incidentbot.store import audit
+
         row = self.conn.execute(
             "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
         ).fetchone()
-        return self._verify_one(ref, row[0] or 0, row[1] or "") if row else None
+        if row is None:
+            return None
+        problem = chain.walk(ref, self._event_rows(ref), row[0] or 0, row[1] or "")
+        if problem:
+            return problem
+        found = audit.audit(self, ref)
+        return found[0] if found else None
 
-    def _verify_one(self, ref: str, head_seq: int, head_hash: str) -> str | None:
-        prev = chain.GENESIS
-        expected_seq = 1
+    def _event_rows(self, ref: str) -> Iterator[dict[str, Any]]:
         cur = self.conn.execute("SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref])
         names = [c[0] for c in cur.description]
         for values in cur:
-            r = dict(zip(names, values, strict=True))
-            if r["seq"] != expected_seq:
-                return f"{ref}: event #{expected_seq} is missing (deleted)"
-            if r["prev_hash"] != prev:
-                return f"{ref}: event #{r['seq']} does not follow event #{expected_seq - 1}"
-            if chain.link(prev, r) != r["hash"]:
-                return f"{ref}: event #{r['seq']} was altered (its hash does not match its content)"
-            prev = r["hash"]
-            expected_seq += 1
-        if expected_seq - 1 != head_seq or (head_seq and prev != head_hash):
-            return f"{ref}: event #{expected_seq} is missing (deleted)"
-        return None
+            yield dict(zip(names, values, strict=True))
 
     def head(self, ref: str) -> tuple[int, str]:
         row = self.conn.execute(
@@ -536,6 +649,13 @@ class Store:
         pk = self.db.table(table).insert(values).last_pk
         assert pk is not None
         return int(pk)
+
+    def update_row(self, table: str, pk: Any, changes: Mapping[str, Any]) -> None:
+        """Change columns of one row (inside a transaction); never a timeline row (triggers)."""
+        self._require_tx()
+        self.db.table(table).update(
+            pk, {k: (_json(v) if isinstance(v, dict | list) else v) for k, v in changes.items()}
+        )
 
     def rows(
         self,

@@ -1,31 +1,126 @@
 """The timeline's hash chain: each event's hash covers the previous hash and the event itself.
 
-``hash = sha256(prev_hash + canonical(event))`` where ``canonical`` is the event's fields as
-sorted, compact JSON (UTF-8, no ASCII escaping). The first event of an incident chains from
-:data:`GENESIS`. Editing or deleting a row behind the triggers' back breaks the chain at that
-event, which ``incidentbot verify`` names.
+Two canonical forms exist; an event's ``form`` column says which one its hash uses, and
+``docs/evidence.md`` documents both byte for byte:
+
+* **form 2** (every event written since the ``m_chain_jcs`` migration)::
+
+      hash = hex(sha256(JCS({"actor", "at", "data", "incident", "kind", "link", "phase",
+                             "prev_hash", "seq", "text", "v": 2})))
+
+  where JCS is RFC 8785 (JSON Canonicalization Scheme): keys sorted by UTF-16 code units,
+  no whitespace, numbers as ECMAScript writes them (``5.0`` is ``5``), UTF-8. The previous
+  hash and the version are inside the hashed object, so neither can be changed alone.
+* **form 1** (events recorded before that migration, kept as they were: re-hashing them would
+  destroy the evidence that they were not changed)::
+
+      hash = hex(sha256(UTF-8(prev_hash + json.dumps(body, sort_keys=True,
+                                                     ensure_ascii=False,
+                                                     separators=(",", ":")))))
+
+  with ``body`` the same fields without ``prev_hash`` and ``v``.
+
+The first event of an incident chains from :data:`GENESIS`. A chain may go from form 1 to
+form 2 once, never back. :func:`walk` is the one place that checks a chain, for the database
+(``incidentbot verify``) and for an export (``--against``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+import rfc8785
+
 GENESIS = "0" * 64
+LEGACY = 1
+JCS = 2
+CURRENT = JCS
 CHAINED_FIELDS = ("incident", "seq", "at", "actor", "kind", "phase", "text", "data", "link")
+# I-JSON (RFC 7493) numbers: integers beyond this are not exact in every JSON reader
+SAFE_INTEGER = 2**53 - 1
 
 
-def canonical(event: Mapping[str, Any]) -> str:
-    """The event's chained fields as canonical JSON; ``data`` is decoded JSON or a mapping."""
+def portable(value: Any) -> Any:
+    """``value`` with integers too large for JCS (beyond 2**53 - 1) written as decimal text.
+
+    Applied to an event's data before it is stored and hashed, so that what is stored is
+    exactly what is hashed and every JSON reader (JavaScript included) reads the same value.
+    """
+    if isinstance(value, int):  # booleans are ints here too, and always in range
+        return value if -SAFE_INTEGER <= value <= SAFE_INTEGER else str(value)
+    if isinstance(value, Mapping):
+        return {str(k): portable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [portable(v) for v in value]
+    return value
+
+
+def _data(event: Mapping[str, Any]) -> Any:
     data = event.get("data")
     if isinstance(data, str):
         data = json.loads(data) if data else {}
+    return data or {}
+
+
+def form_of(event: Mapping[str, Any]) -> int:
+    return int(event.get("form") or LEGACY)
+
+
+def canonical(event: Mapping[str, Any], prev_hash: str) -> bytes:
+    """The exact bytes whose SHA-256 is the event's hash (in the event's own form)."""
     body = {name: event.get(name) for name in CHAINED_FIELDS}
-    body["data"] = data or {}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    body["data"] = _data(event)
+    if form_of(event) == LEGACY:
+        # mutmut's one survivor here, ensure_ascii=None, is the same as False (falsy)
+        legacy = json.dumps(
+            body,
+            sort_keys=True,
+            ensure_ascii=False,  # pragma: no mutate
+            separators=(",", ":"),
+        )
+        return (prev_hash + legacy).encode()  # str.encode() is always UTF-8
+    body["prev_hash"] = prev_hash
+    body["v"] = JCS
+    return rfc8785.dumps(body)
 
 
 def link(prev_hash: str, event: Mapping[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode("utf-8")).hexdigest()
+    """The hash of ``event`` chained after ``prev_hash``."""
+    return hashlib.sha256(canonical(event, prev_hash)).hexdigest()
+
+
+def walk(
+    ref: str, events: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str
+) -> str | None:
+    """Check one incident's chain; the first problem as a sentence naming the event, or None.
+
+    ``events`` are rows (or exported events) in ``seq`` order with their stored ``prev_hash``
+    and ``hash``; ``head_seq`` and ``head_hash`` are the head recorded apart from them.
+    """
+    prev = GENESIS
+    expected = 1
+    form = LEGACY
+    for event in events:
+        seq = event["seq"]
+        if seq != expected:
+            return f"{ref}: event #{expected} is missing (deleted)"
+        if event["prev_hash"] != prev:
+            return f"{ref}: event #{seq} does not follow event #{expected - 1}"
+        if form_of(event) < form:
+            return f"{ref}: event #{seq} was altered (written in an older chain form)"
+        form = form_of(event)
+        if link(prev, event) != event["hash"]:
+            return f"{ref}: event #{seq} was altered (its hash does not match its content)"
+        prev = event["hash"]
+        expected += 1
+    count = expected - 1
+    if count < head_seq:
+        return f"{ref}: event #{expected} is missing (deleted)"
+    if count > head_seq:
+        return f"{ref}: the chain head says #{head_seq} but events go on to #{count}"
+    if head_seq and prev != head_hash:
+        return f"{ref}: event #{head_seq} is not the recorded chain head (its hash differs)"
+    return None

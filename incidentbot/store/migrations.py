@@ -180,3 +180,36 @@ def m001_initial(db: Database) -> None:
     db.table("outbox").create_index(["delivered_at", "next_try_at"])
     db.table("seen_events").create({"key": str, "seen_at": str}, pk="key")
     db.table("kv").create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="m_chain_jcs")
+def m_chain_jcs(db: Database) -> None:
+    """Events from now on are hashed in form 2 (RFC 8785); earlier ones keep form 1.
+
+    Nothing already recorded is re-hashed: ``form`` is NULL (form 1) on existing rows, and
+    ``Store.append_event`` writes 2. A column added with ALTER TABLE does not fire the
+    append-only triggers, and they stay in place.
+    """
+    db.execute("ALTER TABLE timeline ADD COLUMN form INTEGER")
+
+
+@migrations(name="m_anchors")
+def m_anchors(db: Database) -> None:
+    """Chain heads published outside the database: Slack messages and RFC 3161 tokens."""
+    db.table("anchors").create(
+        {
+            "id": int,
+            "incident": str,
+            "seq": int,
+            "hash": str,
+            "reason": str,
+            "at": str,
+            "outbox_key": str,
+            "tsa_url": str,
+            "token": str,
+            "token_error": str,
+        },
+        pk="id",
+        not_null={"incident", "seq", "hash", "reason", "at"},
+    )
+    db.table("anchors").create_index(["incident", "seq"])
