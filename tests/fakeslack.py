@@ -50,6 +50,7 @@ TEAM_URL = "https://t1.slack.com/"
 NEWER_METHODS: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
+    "apps.connections.open": (),
 }
 
 # Used when the spec file is missing: name -> (required arguments, errors the spec lists that a
@@ -581,6 +582,8 @@ class FakeSlack:
         self.files: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.revoked = False
+        self.app_token_revoked = False
+        self.socket: Any = None  # a FakeSocketMode whose URL apps.connections.open gives
         self._seq = 0
         with self._lock:
             self._injections = _Injections()
@@ -640,6 +643,10 @@ class FakeSlack:
     def restore_token(self) -> None:
         self.revoked = False
 
+    def revoke_app_token(self) -> None:
+        """``apps.connections.open`` answers ``invalid_auth`` from now on (the xapp- token)."""
+        self.app_token_revoked = True
+
     def _queue(self, method: str, failure: _Failure, count: int) -> None:
         if method not in self.methods:
             raise ValueError(f"unknown Slack method {method!r}: write it as in 'chat.postMessage'")
@@ -687,7 +694,10 @@ class FakeSlack:
             raise SlackError("unknown_method", status=404)
         if not token:
             raise SlackError("not_authed")
-        if self.revoked:
+        if method == "apps.connections.open":
+            if self.app_token_revoked or not token.startswith("xapp-"):
+                raise SlackError("invalid_auth")
+        elif self.revoked:
             raise SlackError("invalid_auth")
         failure = self._next_failure(method)
         if failure is not None:
@@ -1080,6 +1090,11 @@ class FakeSlack:
         view = self._view(args["view"], kinds=("home",), view_id=old["id"] if old else None)
         self.home[user] = view
         return {"view": view}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket is None:
+            raise SlackError("internal_error", ("no fake Socket Mode server is attached",))
+        return {"url": self.socket.url}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         uid = str(args.get("user") or "")

@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import re
+import sqlite3
 from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
@@ -45,6 +47,11 @@ from incidentbot.views import View
 log = logging.getLogger(__name__)
 
 _BY_USER = re.compile(r"\b(by|par) ([UW][A-Z0-9]{6,})\b")
+
+STARTED: contextvars.ContextVar[list[asyncio.Task[bool]] | None] = contextvars.ContextVar(
+    "incidentbot_started", default=None
+)
+"""The work tasks one inbound request started (set by the edge that acks: HTTP or Socket Mode)."""
 
 
 def build_app(
@@ -100,7 +107,7 @@ class SlackBot:
         finally:
             bolt_log.setLevel(level)
         self._people: dict[str, tuple[str, str]] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
         self._loop_task: asyncio.Task[None] | None = None
         self.service.listeners.append(self.changed)
         from incidentbot.slack import listeners
@@ -146,15 +153,23 @@ class SlackBot:
         task = asyncio.ensure_future(self._guard(coro))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        bucket = STARTED.get()
+        if bucket is not None:
+            bucket.append(task)
 
-    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
+    async def _guard(self, coro: Coroutine[Any, Any, None]) -> bool:
+        """Run one piece of work; False when the database could not record it."""
         try:
             await coro
         except SlackApiError as exc:
             self.fatal_check(exc)
             log.error("Slack refused a call after an ack: %s", exc.response.get("error"))
+        except sqlite3.Error as exc:
+            log.error("work after an ack was not recorded: %s", exc)
+            return False
         except Exception:
             log.exception("work after an ack failed")
+        return True
 
     async def settle(self) -> None:
         """Finish the work started by acks and deliver everything due (tests and shutdown)."""

@@ -72,6 +72,12 @@ SLACK: dict[str, dict[str, str]] = {
         "en": "Give both the date and the time, or neither (the clocks then wait).",
         "fr": "Indiquez la date et l'heure, ou aucune des deux (les délais attendent).",
     },
+    "error.not_recorded": {
+        "en": "Not recorded: the bot could not save this (its database refused the write). "
+        "Nothing was changed; try again in a moment.",
+        "fr": "Non enregistré : le bot n'a pas pu sauvegarder ceci (sa base de données a refusé "
+        "l'écriture). Rien n'a été modifié ; réessayez dans un instant.",
+    },
     "error.internal": {
         "en": "Something went wrong on our side; what was recorded is safe. Try again in a "
         "moment, or use incidentbot shell.",

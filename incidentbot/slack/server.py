@@ -29,25 +29,29 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import json
 import logging
 import signal
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs
 
+import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import Clock, SignatureVerifier
 
 from incidentbot.config import Settings
 from incidentbot.core import commands as cmd
 from incidentbot.errors import ConfigError, IncidentbotError
 from incidentbot.runner import ServiceRunner
-from incidentbot.slack.app import SlackBot, build_bot
+from incidentbot.slack.app import STARTED, SlackBot, build_bot
+from incidentbot.slack.i18n import t
+from incidentbot.slack.socket import HEALTH_GRACE, CommitAckHandler, SocketHealth, open_url
 from incidentbot.store import outbox
 
 log = logging.getLogger(__name__)
@@ -60,15 +64,46 @@ READ_ONLY = (
 """Subcommands that record nothing: their ack need not wait for a commit."""
 
 
-def _reads_only(body: bytes) -> bool:
+def reads_only(form: Mapping[str, Any]) -> bool:
     """A slash command whose subcommand records nothing (or does not parse): nothing to wait for."""
-    form = parse_qs(body.decode("utf-8", "replace"))
     if "command" not in form:
         return False
+    text = form.get("text") or ""
     try:
-        return isinstance(cmd.parse((form.get("text") or [""])[0]), READ_ONLY)
+        return isinstance(cmd.parse(text if isinstance(text, str) else ""), READ_ONLY)
     except IncidentbotError:
         return True
+
+
+def _form(body: bytes) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items() if v}
+
+
+@contextlib.contextmanager
+def tracking() -> Iterator[list[asyncio.Task[bool]]]:
+    """Collect the work tasks the listeners start while handling one request."""
+    started: list[asyncio.Task[bool]] = []
+    token = STARTED.set(started)
+    try:
+        yield started
+    finally:
+        STARTED.reset(token)
+
+
+async def committed(started: list[asyncio.Task[bool]], *, wait: bool = True) -> bool:
+    """Wait (at most ``COMMIT_WAIT``) for a request's work; False if any was not recorded."""
+    if not started or not wait:
+        return True
+    _, late = await asyncio.wait(started, timeout=COMMIT_WAIT)
+    if late:
+        log.warning("acked after %ss with the work still running", COMMIT_WAIT)
+    return all(t.result() for t in started if t.done() and not t.cancelled())
+
+
+def not_recorded_text(bot: SlackBot, user: Any) -> str:
+    """The one sentence for a command the database could not record, in the user's language."""
+    lang = bot._people.get(str(user), (bot.settings.language, ""))[0]
+    return t("error.not_recorded", lang)
 
 
 COMMIT_WAIT = 2.0
@@ -84,6 +119,14 @@ class ReplayGuard:
         self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
         self.clock = clock
         self._seen: OrderedDict[str, int] = OrderedDict()
+
+    def signed(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        """True when the request carries a valid, fresh v0 signature of ``body``."""
+        stamp = headers.get("X-Slack-Request-Timestamp")
+        sig = headers.get("X-Slack-Signature")
+        if not stamp or not sig or not stamp.isdigit():
+            return False
+        return bool(self.verifier.is_valid(body, stamp, sig))
 
     def first_time(self, body: bytes, headers: Mapping[str, str]) -> bool:
         """False for a validly signed request met before; True otherwise (bolt judges those)."""
@@ -126,55 +169,115 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
     """An aiohttp handler that hands a request to bolt and returns bolt's answer.
 
     With ``bot`` given, replays are dropped and the answer waits for the work it started.
+    Whatever arrives, the answer is never a 500: a body that is not UTF-8 or not the JSON or
+    form it claims is a 400, a bad or missing signature a 401 (both before bolt reads it), and a
+    signed request of a shape the listeners cannot read is answered 200 and ignored, one line.
     """
     secret = bot.settings.slack_signing_secret if bot is not None else None
     guard = ReplayGuard(secret) if secret else None
 
     async def handle(request: web.Request) -> web.StreamResponse:
-        bolt_request = await to_bolt_request(request)
-        if guard is not None:
+        try:
             raw = await request.read()
+            text = raw.decode("utf-8")
+        except (UnicodeDecodeError, ValueError, aiohttp.ClientError) as exc:
+            log.info("a Slack request with an unreadable body was refused (%s)", type(exc).__name__)
+            return web.Response(status=400, text="unreadable body")
+        if guard is not None:
+            if not guard.signed(raw, request.headers):
+                return web.Response(status=401, text="invalid signature")
             if not guard.first_time(raw, request.headers):
                 log.warning("a replayed Slack request was ignored")
                 return web.Response(status=200, text="")
-        if bot is None:
-            return await to_aiohttp_response(await app.async_dispatch(bolt_request))
-        before = set(bot._tasks)  # the work each listener hands on after its ack
-        bolt_response = await app.async_dispatch(bolt_request)
-        started = [task for task in bot._tasks if task not in before]
-        if started and not _reads_only(await request.read()):
-            _, late = await asyncio.wait(started, timeout=COMMIT_WAIT)
-            if late:
-                log.warning("acked after %ss with the work still running", COMMIT_WAIT)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=text,
+                query=request.query_string,
+                headers=request.headers,  # type: ignore[arg-type]
+            )
+            if not isinstance(bolt_request.body, dict):
+                raise ValueError("not an object")
+        except Exception as exc:
+            log.info("a Slack request that is not the JSON or form it claims was refused (%s)",
+                     type(exc).__name__)  # fmt: skip
+            return web.Response(status=400, text="malformed body")
+        form = _form(raw) if "command" in bolt_request.body else {}
+        with tracking() as started:
+            try:
+                bolt_response = await app.async_dispatch(bolt_request)
+            except Exception as exc:
+                log.warning("a Slack request of unknown shape was ignored (%s)", type(exc).__name__)
+                return web.Response(status=200, text="")
+        if bot is not None and not await committed(started, wait=not reads_only(form)):
+            if form:
+                body = {
+                    "response_type": "ephemeral",
+                    "text": not_recorded_text(bot, form.get("user_id")),
+                }
+                return web.json_response(body)
+            return web.Response(status=503, text="not recorded, try again")
+        if bolt_response.status >= 500:
+            log.warning("a Slack request of unknown shape was ignored (bolt answered %s)",
+                        bolt_response.status)  # fmt: skip
+            return web.Response(status=200, text="")
         return await to_aiohttp_response(bolt_response)
 
     return handle
 
 
-def http_app(bot: SlackBot, *, with_slack: bool = True) -> web.Application:
-    """The aiohttp application: the web front end's if present, else ours."""
+def http_app(
+    bot: SlackBot, *, with_slack: bool = True, health: SocketHealth | None = None
+) -> web.Application:
+    """The aiohttp application: the web front end's if present, else ours.
+
+    ``/healthz`` also reports the Slack side: 503 once the bot token was refused, or once the
+    Socket Mode websocket (``health``) has been down longer than its grace period.
+    """
     handler = slack_handler(bot.app, bot) if with_slack else None
     factory: Any = None
     with contextlib.suppress(ImportError):
         from incidentbot.web.app import build_web_app as factory
     if factory is not None:
-        return factory(
+        app = factory(
             settings=bot.settings, runner=bot.runner, service=bot.service, slack_handler=handler
         )
-    app = web.Application()
-    if handler is not None:
-        app.router.add_post("/slack/events", handler)
+    else:
+        app = web.Application()
+        if handler is not None:
+            app.router.add_post("/slack/events", handler)
 
-    async def healthz(_request: web.Request) -> web.Response:
-        waiting = await bot.runner.call(outbox.pending, bot.store)
-        return web.json_response({"ok": True, "outbox_pending": waiting})
+        async def healthz(_request: web.Request) -> web.Response:
+            waiting = await bot.runner.call(outbox.pending, bot.store)
+            return web.json_response({"ok": True, "outbox_pending": waiting})
 
-    app.router.add_get("/healthz", healthz)
+        app.router.add_get("/healthz", healthz)
+
+    @web.middleware
+    async def slack_health(request: web.Request, handler: Handler) -> web.StreamResponse:
+        response = await handler(request)
+        if request.path != "/healthz" or not isinstance(response, web.Response):
+            return response
+        try:
+            report = json.loads(response.body or b"{}")  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return response
+        ok, status = bool(report.get("ok")), response.status
+        if bot.failed.is_set():
+            report["slack"], ok = "token refused", False
+        elif health is not None:
+            up, down = await health.check()
+            report["slack"] = "connected" if down == 0 else f"down for {int(down)}s"
+            ok = ok and up
+        if not ok:
+            report["ok"], status = False, 503
+        return web.json_response(report, status=status)
+
+    app.middlewares.append(slack_health)
     return app
 
 
-async def _until_stopped(bot: SlackBot) -> None:
-    stop = asyncio.Event()
+async def _until_stopped(bot: SlackBot, stop: asyncio.Event | None = None) -> None:
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
@@ -205,28 +308,42 @@ async def serve_async(settings: Settings, runner: ServiceRunner, *, host: str, p
     return 1 if bot.failed.is_set() else 0
 
 
-async def run_async(settings: Settings, runner: ServiceRunner, *, host: str, port: int) -> int:
-    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
-
+async def run_async(
+    settings: Settings,
+    runner: ServiceRunner,
+    *,
+    host: str,
+    port: int,
+    grace: float = HEALTH_GRACE,
+    stop: asyncio.Event | None = None,
+) -> int:
+    """Socket Mode: check both tokens, serve the pages and /healthz, then open the websocket."""
     bot = build_bot(settings, runner)
     await bot.start()
-    handler = AsyncSocketModeHandler(bot.app, app_token=settings.slack_app_token)
     try:
-        await handler.connect_async()
-    except SlackApiError as exc:
+        url = await open_url(bot.client, settings.slack_app_token or "")
+    except ConfigError:
         await bot.stop()
-        raise ConfigError(
-            f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')}); create an "
-            "app-level token with connections:write (Basic Information) and set it again."
-        ) from exc
-    log.info("incidentbot connected to Slack in Socket Mode")
-    site, bound = await _site(http_app(bot, with_slack=False), host, port)
+        raise
+    handler = CommitAckHandler(bot, app_token=settings.slack_app_token or "")
+    health = SocketHealth(handler.client, grace=grace)
+    site, bound = await _site(http_app(bot, with_slack=False, health=health), host, port)
     log.info("incidentbot web pages on http://%s:%s", host, bound)
+
+    async def connect() -> None:
+        handler.client.wss_uri = url  # the URL the token check was given: no second call
+        await handler.connect_async()
+        log.info("incidentbot connected to Slack in Socket Mode")
+
+    background = [asyncio.ensure_future(connect()), asyncio.ensure_future(health.watch())]
     try:
-        await _until_stopped(bot)
+        await _until_stopped(bot, stop)
     finally:
-        await site.cleanup()
+        for task in background:
+            task.cancel()
+        await asyncio.gather(*background, return_exceptions=True)
         await handler.close_async()
+        await site.cleanup()
         await bot.stop()
     return 1 if bot.failed.is_set() else 0
 
