@@ -5,6 +5,7 @@ The bot runs as a real subprocess against the fake Web API and the fake Socket M
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -16,7 +17,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
 
 from fakeslack import FakeSlack
 from fakesocket import FakeSocketMode, slash_payload
@@ -222,3 +228,37 @@ class _Unreachable:
     @property
     def url(self) -> str:
         return f"ws://127.0.0.1:{free_port()}/link/"
+
+
+@pytest.mark.asyncio
+async def test_healthz_is_503_once_the_websocket_is_down_past_the_grace(
+    settings: Any, service: Any
+) -> None:
+    from incidentbot.runner import ServiceRunner
+    from incidentbot.slack.server import run_async
+
+    async with FakeSlack() as fake:
+        fake.socket = _Unreachable()
+        settings = replace(settings, slack_bot_token=TOKEN, slack_app_token=APP_TOKEN,
+                           slack_api_url=f"{fake.url}/api/")  # fmt: skip
+        runner = ServiceRunner(service)
+        stop = asyncio.Event()
+        port = free_port()
+        bot = asyncio.ensure_future(
+            run_async(settings, runner, host="127.0.0.1", port=port, grace=0.0, stop=stop)
+        )
+        try:
+            async with aiohttp.ClientSession() as http:
+                while True:  # until the pages are served (they start before the websocket)
+                    try:
+                        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                            status, report = response.status, await response.json()
+                        break
+                    except aiohttp.ClientConnectionError:
+                        await asyncio.sleep(0.05)
+            assert status == 503
+            assert report["ok"] is False and str(report["slack"]).startswith("down for")
+        finally:
+            stop.set()
+            assert await bot == 0
+            runner.close()

@@ -180,3 +180,14 @@ def m001_initial(db: Database) -> None:
     db.table("outbox").create_index(["delivered_at", "next_try_at"])
     db.table("seen_events").create({"key": str, "seen_at": str}, pk="key")
     db.table("kv").create({"key": str, "value": str}, pk="key")
+
+
+@migrations(name="m_outbox_deadletter")
+def m_outbox_deadletter(db: Database) -> None:
+    """Outbox rows that retrying cannot deliver are dead letters: kept, listed, retried or
+    dropped by an operator (``incidentbot outbox``), never blocking the rows behind them."""
+    db.table("outbox").add_column("dead_at", str)
+    db.table("outbox").add_column("dropped_at", str)
+    db.execute(
+        "UPDATE outbox SET dead_at = created_at WHERE delivered_at IS NULL AND next_try_at IS NULL"
+    )
