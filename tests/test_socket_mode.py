@@ -23,7 +23,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-
 from fakeslack import FakeSlack
 from fakesocket import FakeSocketMode, slash_payload
 from slackutil import DANA, TOKEN, event_callback

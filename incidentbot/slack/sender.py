@@ -135,11 +135,14 @@ class SlackSender:
 
     # -- exactly once in effect ---------------------------------------------------------------
 
-    async def post_once(self, item: OutboxItem, key: str, **args: Any) -> dict[str, Any]:
-        """``chat.postMessage`` tagged with ``key``; after a failed try, adopt what landed."""
+    async def post_once(
+        self, item: OutboxItem, key: str, *, look: bool = False, **args: Any
+    ) -> dict[str, Any]:
+        """``chat.postMessage`` tagged with ``key``; after a failed try (or with ``look``:
+        the card, whose rows replace one another), adopt what landed instead of posting."""
         channel = str(args.get("channel") or "")
-        if item.attempts > 0 and channel:
-            found = await self.find_posted(channel, key, since=item.created_at)
+        if (look or item.attempts > 0) and channel:
+            found = await self.find_posted(channel, key)
             if found is not None:
                 log.info("%s: %s had landed already (ts %s); not posted again",
                          item.incident or channel, key, found)  # fmt: skip
@@ -147,13 +150,12 @@ class SlackSender:
         metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
         return await self.call("chat.postMessage", metadata=metadata, **args)
 
-    async def find_posted(self, channel: str, key: str, *, since: datetime) -> str | None:
-        """The ts of a message the bot posted in ``channel`` with ``key``, if there is one."""
+    async def find_posted(self, channel: str, key: str) -> str | None:
+        """The ts of a recent message the bot posted in ``channel`` with ``key``, if any."""
         try:
             answer = await self.call(
                 "conversations.history",
                 channel=channel,
-                oldest=f"{since.timestamp() - 60:.6f}",
                 limit=HISTORY_LOOKBACK,
                 include_all_metadata=True,
                 tolerate=("channel_not_found", "not_in_channel", "missing_scope"),
@@ -239,6 +241,12 @@ class SlackSender:
             log.info("%s: channel %s (%s) created", ref, channel, name)
         return {"channel": channel}
 
+    async def me(self) -> str:
+        """The bot's own user id (``auth.test`` once, when start-up did not ask already)."""
+        if not self.bot_user:
+            self.bot_user = str((await self.call("auth.test")).get("user_id") or "") or None
+        return self.bot_user or ""
+
     async def adoptable(self, ref: str, name: str, *, private: bool) -> str | None:
         """The channel called ``name`` if the bot created it and no other incident holds it."""
         cursor = ""
@@ -251,7 +259,7 @@ class SlackSender:
             for found in answer.get("channels") or []:
                 if found.get("name") != name:
                     continue
-                if not self.bot_user or found.get("creator") != self.bot_user:
+                if found.get("creator") != await self.me():
                     return None
                 holder = await self.runner.call(self.service.store.incident_by_channel, found["id"])
                 return str(found["id"]) if holder is None or holder.ref == ref else None
@@ -346,7 +354,9 @@ class SlackSender:
         else:
             where = None
         if where is None:
-            answer = await self.post_once(item, key, channel=channel, blocks=blocks, text=text)
+            answer = await self.post_once(
+                item, key, look=True, channel=channel, blocks=blocks, text=text
+            )
             where = {"channel": channel, "ts": answer["ts"], "pinned": False}
             await self.runner.call(outbox.remember, store, key, where)
         if not where.get("pinned"):
