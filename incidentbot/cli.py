@@ -271,6 +271,60 @@ def backup(obj: Context, path: Path) -> None:
     click.echo(f"Backup written to {dest}.")
 
 
+@main.command(name="outbox")
+@click.argument("action", type=click.Choice(["list", "retry", "drop"]), default="list")
+@click.argument("ids", nargs=-1)
+@click.pass_obj
+def outbox_command(obj: Context, action: str, ids: tuple[str, ...]) -> None:
+    """Slack deliveries that failed for good (dead letters): list them, retry or drop them.
+
+    \b
+    incidentbot outbox              list them, with their incident and last error
+    incidentbot outbox retry 4 7    put rows 4 and 7 back in line (a running bot sends them)
+    incidentbot outbox drop all     give every dead letter up (kept, marked dropped)
+    """
+    from incidentbot.store import Store, outbox
+
+    if not obj.settings.db_path.exists():
+        raise IncidentbotError(f"There is no database at {obj.settings.db_path}.")
+    store = Store(obj.settings.db_path)
+    dead = outbox.dead(store)
+    if action == "list":
+        if ids:
+            raise IncidentbotError("incidentbot outbox lists every dead letter: give no ids.")
+        for row in dead:
+            click.echo(
+                f"{row['id']}\t{row['incident'] or '-'}\t{row['method']}\t"
+                f"{row['attempts']} tries\t{row['dead_at']}\t{row['last_error']}"
+            )
+        click.echo(f"{len(dead)} dead letter(s).", err=True)
+        return
+    if not ids:
+        raise IncidentbotError(f"incidentbot outbox {action} needs row ids, or all.")
+    known = {int(row["id"]) for row in dead}
+    if ids == ("all",):
+        chosen = sorted(known)
+    else:
+        try:
+            chosen = [int(i) for i in ids]
+        except ValueError:
+            raise IncidentbotError(
+                f"incidentbot outbox {action} takes row ids (numbers) or all, not {' '.join(ids)}."
+            ) from None
+        unknown = [i for i in chosen if i not in known]
+        if unknown:
+            raise IncidentbotError(
+                f"No dead letter with id {', '.join(map(str, unknown))}; "
+                "incidentbot outbox lists them."
+            )
+    if action == "retry":
+        done = outbox.revive(store, chosen, now=now_utc())
+        click.echo(f"{done} row(s) put back in line; a running bot delivers them.")
+    else:
+        done = outbox.drop(store, chosen, now=now_utc())
+        click.echo(f"{done} row(s) dropped.")
+
+
 def _emit(text: str, output: Path | None, *, bom: bool) -> None:
     if output is None:
         sys.stdout.write(text)

@@ -181,3 +181,44 @@ async def test_an_incident_declared_in_the_shell_is_not_retried_for_ever(
     assert all("declared outside Slack" in r["last_error"] for r in rows)
     assert len([r for r in caplog.records if "dead-lettered" in r.getMessage()]) == len(rows)
     assert [c for c in fake.calls_to("chat.postMessage") if c.args["channel"][0] == "C"] == []
+
+
+def test_incidentbot_outbox_lists_retries_and_drops_dead_letters(tmp_path: Any) -> None:
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from incidentbot.cli import main
+    from incidentbot.store import Store
+
+    store = Store(tmp_path / "bot.db")
+    at = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
+    for n in range(3):
+        outbox.enqueue(store, key=f"k{n}", incident="INC-1", channel=None,
+                       method="incident.message", payload={"ref": "INC-1"}, now=at)  # fmt: skip
+    ids = [r["id"] for r in outbox.rows(store)]
+    for i in ids[:2]:
+        outbox.mark_failed(store, i, next_try_at=None, error="channel_not_found", now=at)
+    store.close()
+    env = {"INCIDENTBOT_DB": str(tmp_path / "bot.db")}
+    run = CliRunner()
+    listed = run.invoke(main, ["outbox"], env=env)
+    assert listed.exit_code == 0
+    lines = listed.stdout.strip().splitlines()
+    assert [line.split("\t")[:3] for line in lines] == [
+        [str(ids[0]), "INC-1", "incident.message"], [str(ids[1]), "INC-1", "incident.message"]
+    ]  # fmt: skip
+    assert "channel_not_found" in lines[0]
+    assert run.invoke(main, ["outbox", "retry", str(ids[0])], env=env).exit_code == 0
+    assert run.invoke(main, ["outbox", "drop", "all"], env=env).stdout.startswith("1 row(s)")
+    assert run.invoke(main, ["outbox"], env=env).stdout == ""
+    wrong = run.invoke(main, ["outbox", "retry", "99"], env=env)
+    assert wrong.exit_code == 1 and "No dead letter with id 99" in wrong.output
+    missing = run.invoke(main, ["outbox"], env={"INCIDENTBOT_DB": str(tmp_path / "no.db")})
+    assert missing.exit_code == 1 and not (tmp_path / "no.db").exists()
+    store = Store(tmp_path / "bot.db")
+    states = {
+        r["id"]: (r["dead_at"], r["dropped_at"], r["next_try_at"]) for r in outbox.rows(store)
+    }
+    assert states[ids[0]][0] is None and states[ids[0]][2] is not None  # back in line
+    assert states[ids[1]][1] is not None  # dropped, kept
