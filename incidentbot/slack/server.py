@@ -126,19 +126,17 @@ class ReplayGuard:
         sig = headers.get("X-Slack-Signature")
         if not stamp or not sig or not stamp.isdigit():
             return False
-        return bool(self.verifier.is_valid(body, stamp, sig))
+        try:
+            return bool(self.verifier.is_valid(body, stamp, sig))
+        except UnicodeDecodeError:  # Slack signs UTF-8 text: these bytes are not from Slack
+            return False
 
     def first_time(self, body: bytes, headers: Mapping[str, str]) -> bool:
         """False for a validly signed request met before; True otherwise (bolt judges those)."""
-        stamp = headers.get("X-Slack-Request-Timestamp")
-        sig = headers.get("X-Slack-Signature")
-        if (
-            not stamp
-            or not sig
-            or not stamp.isdigit()
-            or not self.verifier.is_valid(body, stamp, sig)
-        ):
-            return True  # unsigned, forged or stale: bolt answers 401 without acting
+        if not self.signed(body, headers):
+            return True  # unsigned, forged or stale: refused with a 401 without acting
+        stamp = str(headers.get("X-Slack-Request-Timestamp"))
+        sig = str(headers.get("X-Slack-Signature"))
         self._forget_old()
         key = hashlib.sha256(f"{stamp}:{sig}".encode()).hexdigest()
         if key in self._seen:
@@ -179,8 +177,7 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         try:
             raw = await request.read()
-            text = raw.decode("utf-8")
-        except (UnicodeDecodeError, ValueError, aiohttp.ClientError) as exc:
+        except (ValueError, aiohttp.ClientError) as exc:
             log.info("a Slack request with an unreadable body was refused (%s)", type(exc).__name__)
             return web.Response(status=400, text="unreadable body")
         if guard is not None:
@@ -189,6 +186,11 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
             if not guard.first_time(raw, request.headers):
                 log.warning("a replayed Slack request was ignored")
                 return web.Response(status=200, text="")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            log.info("a Slack request whose body is not UTF-8 was refused")
+            return web.Response(status=400, text="body is not UTF-8")
         try:
             bolt_request = AsyncBoltRequest(
                 body=text,
@@ -216,13 +218,25 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
                 }
                 return web.json_response(body)
             return web.Response(status=503, text="not recorded, try again")
-        if bolt_response.status >= 500:
-            log.warning("a Slack request of unknown shape was ignored (bolt answered %s)",
-                        bolt_response.status)  # fmt: skip
+        if bolt_response.status >= 500 or bolt_response.status == 404:
+            kind = bolt_request.body.get("type") or bolt_request.body.get("command")
+            log.warning("a Slack request of unknown shape was ignored (%.40r: bolt answered %s)",
+                        kind, bolt_response.status)  # fmt: skip
             return web.Response(status=200, text="")
         return await to_aiohttp_response(bolt_response)
 
     return handle
+
+
+class _QuietBolt(logging.Filter):
+    """bolt logs an unhandled request as a page of suggested code, and its own failures on
+    odd shapes with a traceback; the edge logs one line for each instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Unhandled request"):
+            return False
+        record.exc_info, record.exc_text = None, None
+        return True
 
 
 def http_app(
@@ -234,6 +248,9 @@ def http_app(
     Socket Mode websocket (``health``) has been down longer than its grace period.
     """
     handler = slack_handler(bot.app, bot) if with_slack else None
+    bolt_log = logging.getLogger("incidentbot.slack.bolt")
+    if not any(isinstance(f, _QuietBolt) for f in bolt_log.filters):
+        bolt_log.addFilter(_QuietBolt())
     factory: Any = None
     with contextlib.suppress(ImportError):
         from incidentbot.web.app import build_web_app as factory
