@@ -508,6 +508,7 @@ class FakeSlack:
         self._release: asyncio.Event | None = None
         self._answered: asyncio.Event | None = None
         self._holding: list[str] = []
+        self._progress = threading.Condition()
         self.reset()
 
     # -- lifecycle
@@ -589,6 +590,7 @@ class FakeSlack:
         self.home: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
+        self.response_times: dict[str, list[float]] = {}  # when each answer arrived (time.time)
         self.revoked = False
         self.app_token_revoked = False
         self.socket: Any = None  # a FakeSocketMode whose URL apps.connections.open gives
@@ -640,6 +642,13 @@ class FakeSlack:
     def release_held(self) -> None:
         if self._release is not None:
             self._release.set()
+
+    def wait_until(self, done: Any, timeout: float = 60) -> None:
+        """From another thread: block until ``done()`` is true, woken by each call or answer
+        posted to a response URL (for a bot running as a subprocess)."""
+        with self._progress:
+            if not self._progress.wait_for(done, timeout):
+                raise AssertionError("what the test waited for did not happen")
 
     async def wait_for_call(self) -> None:
         """Return after the next call this fake answers or holds (no polling, no sleeping)."""
@@ -729,6 +738,8 @@ class FakeSlack:
         finally:
             if self._answered is not None:
                 self._answered.set()
+            with self._progress:
+                self._progress.notify_all()
 
     async def _answer(self, method: str, args: dict[str, Any], token: str | None) -> web.Response:
         spec = self.methods.get(method)
@@ -802,6 +813,9 @@ class FakeSlack:
             error.status = 400
             return error.response()
         self.responses.setdefault(request.match_info["response_id"], []).append(body)
+        self.response_times.setdefault(request.match_info["response_id"], []).append(time.time())
+        with self._progress:
+            self._progress.notify_all()
         return web.json_response({"ok": True})
 
     async def _stray(self, request: web.Request) -> web.Response:

@@ -25,6 +25,7 @@ import contextlib
 import itertools
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +37,8 @@ TYPES = ("slash_commands", "interactive", "events_api")
 class FakeSocketMode:
     def __init__(self) -> None:
         self.acks: dict[str, dict[str, Any] | None] = {}
+        self.sent_at: dict[str, float] = {}  # time.perf_counter() when sent, and acked
+        self.acked_at: dict[str, float] = {}
         self.sent: dict[str, dict[str, Any]] = {}
         self.stray: list[dict[str, Any]] = []
         self.connections = 0
@@ -126,6 +129,7 @@ class FakeSocketMode:
             with self._cond:
                 if eid in self.sent and eid not in self.acks:
                     self.acks[eid] = answer.get("payload")
+                    self.acked_at[eid] = time.perf_counter()
                 else:
                     self.stray.append(answer)
                 self._cond.notify_all()
@@ -163,10 +167,31 @@ class FakeSocketMode:
 
         async def push() -> None:
             if self._ws is not None and not self._ws.closed:
+                self.sent_at[eid] = time.perf_counter()
                 await self._ws.send_json(envelope)
 
         self._run(push())
         return eid
+
+    def send_many(self, kind: str, payloads: list[dict[str, Any]]) -> list[str]:
+        """Deliver a burst of envelopes at once (for throughput): their ids, in order."""
+        eids = [f"env-{next(self._ids):06d}" for _ in payloads]
+        envelopes = [
+            {"envelope_id": eid, "type": kind, "payload": p,
+             "accepts_response_payload": kind != "events_api"}
+            for eid, p in zip(eids, payloads, strict=True)
+        ]  # fmt: skip
+        with self._cond:
+            self.sent.update({e["envelope_id"]: e for e in envelopes})
+
+        async def push() -> None:
+            assert self._ws is not None
+            for envelope in envelopes:
+                self.sent_at[envelope["envelope_id"]] = time.perf_counter()
+                await self._ws.send_json(envelope)
+
+        self._run(push())
+        return eids
 
     def wait_ack(self, eid: str, timeout: float = 30) -> dict[str, Any] | None:
         """The ack's payload (None for a bare ack); AssertionError if none came in time."""

@@ -208,3 +208,22 @@ def _refuse_writes(bot: Any) -> None:
 
 def _notes(bot: Any) -> list[str]:
     return [t for (t,) in bot.store.conn.execute("SELECT text FROM timeline WHERE kind='note'")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["done \ud800", "skip \ud800 no reason", "assign \ud800 @bob", "done stop-the-leak \udfff"],
+)
+def test_a_lone_surrogate_in_done_skip_or_assign_is_text_not_a_crash(
+    service: Any, text: str
+) -> None:
+    from incidentbot.core import commands as cmd
+    from incidentbot.errors import IncidentbotError
+
+    _declare(type("Bot", (), {"service": service})())
+    try:
+        service.handle(cmd.parse(text), actor=DANA, context="INC-1")
+    except IncidentbotError as exc:  # a sentence naming what was typed, never a UnicodeEncodeError
+        assert "?" in exc.text("en")
+    events = service.store.conn.execute("SELECT text FROM timeline").fetchall()
+    assert all(isinstance(t, (str, type(None))) for (t,) in events)

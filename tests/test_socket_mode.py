@@ -25,7 +25,16 @@ import aiohttp
 import pytest
 from fakeslack import FakeSlack
 from fakesocket import FakeSocketMode, slash_payload
-from slackutil import DANA, TOKEN, event_callback
+from slackutil import (
+    DANA,
+    LEO,
+    TOKEN,
+    block_actions,
+    clicked,
+    event_callback,
+    message_shortcut,
+    view_submission,
+)
 from test_slack_process import free_port
 
 APP_TOKEN = "xapp-1-A1-test"
@@ -261,3 +270,63 @@ async def test_healthz_is_503_once_the_websocket_is_down_past_the_grace(
             stop.set()
             assert await bot == 0
             runner.close()
+
+
+def test_modal_buttons_shortcut_and_app_home_over_the_websocket(tmp_path: Path) -> None:
+    with slack() as (fake, sock):
+        bot = Run(environment(tmp_path, fake), free_port())
+        bot.wait_ready()
+        sock.wait_ack(sock.send("slash_commands", command(fake, "declare", 1)))
+        fake.wait_until(lambda: fake.calls_to("views.open"))
+        modal = _opened(fake)
+        values = {"title": "Donor file exposed", "playbook": "vendor-breach", "lead": LEO,
+                  "aware_date": "2026-01-05", "aware_time": "09:00", "jurisdictions": ["qc"]}  # fmt: skip
+        sock.wait_ack(sock.send("interactive", view_submission(modal, values, user=DANA)))
+        fake.wait_until(lambda: fake.calls_to("pins.add"))  # channel made, card posted, pinned
+        channel = fake.calls_to("pins.add")[0].args["channel"]
+
+        steps = command(fake, "steps", 2) | {"channel_id": channel}
+        sock.wait_ack(sock.send("slash_commands", steps))
+        fake.wait_until(lambda: fake.responses.get("R2"))
+        blocks = fake.responses["R2"][-1]["blocks"]
+        el, block_id = _element(blocks, "revoke-vendor-access", "step.done")
+        click = block_actions(clicked(el, block_id), user=DANA, channel=channel,
+                              response_url=fake.response_url("R2"), message_ts="1.000100")  # fmt: skip
+        opened = len(fake.calls_to("views.open"))
+        sock.wait_ack(sock.send("interactive", click))
+        fake.wait_until(lambda: len(fake.calls_to("views.open")) > opened)
+        done = view_submission(_opened(fake), {"note": "VPN keys revoked"}, user=DANA)
+        sock.wait_ack(sock.send("interactive", done))
+
+        message = {"type": "message", "text": "vendor says 2 downloads", "user": LEO,
+                   "ts": "1700000000.000500"}  # fmt: skip
+        shortcut = message_shortcut(message, user=DANA, channel=channel,
+                                    response_url=fake.response_url("R3"))  # fmt: skip
+        sock.wait_ack(sock.send("interactive", shortcut))
+        home = event_callback({"type": "app_home_opened", "user": DANA, "tab": "home",
+                               "event_ts": "3.0"}, event_id="Ev0002")  # fmt: skip
+        sock.wait_ack(sock.send("events_api", home))
+        fake.wait_until(lambda: fake.responses.get("R3") and DANA in fake.home)
+        assert bot.stop() == 0
+        assert "Traceback" not in "".join(bot.lines)
+    db = sqlite3.connect(tmp_path / "bot.db")
+    kinds = dict(db.execute("SELECT kind, text FROM timeline WHERE kind IN ('step_done','note')"))
+    db.close()
+    assert kinds == {"step_done": "VPN keys revoked", "note": "vendor says 2 downloads"}
+    assert "Donor file exposed" in json.dumps(fake.home[DANA])
+
+
+def _opened(fake: FakeSlack) -> dict[str, Any]:
+    opened = fake.calls_to("views.open")[-1].args["view"]
+    return next(v for v in reversed(fake.views.values())
+                if v["private_metadata"] == opened["private_metadata"]
+                and v["callback_id"] == opened["callback_id"])  # fmt: skip
+
+
+def _element(blocks: list[dict[str, Any]], step: str, action_id: str) -> tuple[dict[str, Any], str]:
+    for block in blocks:
+        if block["type"] == "actions" and block["block_id"].split("|")[2:3] == [step]:
+            for el in block["elements"]:
+                if el["action_id"] == action_id:
+                    return el, block["block_id"]
+    raise AssertionError(f"no {action_id} for {step}")

@@ -28,12 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import logging
 import signal
-import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import parse_qs
@@ -43,7 +40,6 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import Clock, SignatureVerifier
 
 from incidentbot.config import Settings
 from incidentbot.core import commands as cmd
@@ -51,6 +47,7 @@ from incidentbot.errors import ConfigError, IncidentbotError
 from incidentbot.runner import ServiceRunner
 from incidentbot.slack.app import STARTED, SlackBot, build_bot
 from incidentbot.slack.i18n import t
+from incidentbot.slack.replay import ReplayGuard
 from incidentbot.slack.socket import HEALTH_GRACE, CommitAckHandler, SocketHealth, open_url
 from incidentbot.store import outbox
 
@@ -108,59 +105,6 @@ def not_recorded_text(bot: SlackBot, user: Any) -> str:
 
 COMMIT_WAIT = 2.0
 """Seconds an ack waits for its request's work to be committed (Slack allows 3)."""
-SIGNATURE_LIFETIME = 5 * 60
-"""bolt refuses a timestamp further than this from now; a replay can only come within it."""
-
-
-class ReplayGuard:
-    """The signed requests already accepted, remembered while their signature is valid."""
-
-    def __init__(self, signing_secret: str, *, clock: Callable[[], float] = time.time) -> None:
-        self.verifier = SignatureVerifier(signing_secret, clock=_Clock(clock))
-        self.clock = clock
-        self._seen: OrderedDict[str, int] = OrderedDict()
-
-    def signed(self, body: bytes, headers: Mapping[str, str]) -> bool:
-        """True when the request carries a valid, fresh v0 signature of ``body``."""
-        stamp = headers.get("X-Slack-Request-Timestamp")
-        sig = headers.get("X-Slack-Signature")
-        if not stamp or not sig or not stamp.isdigit():
-            return False
-        try:
-            return bool(self.verifier.is_valid(body, stamp, sig))
-        except UnicodeDecodeError:  # Slack signs UTF-8 text: these bytes are not from Slack
-            return False
-
-    def first_time(self, body: bytes, headers: Mapping[str, str]) -> bool:
-        """False for a validly signed request met before; True otherwise (bolt judges those)."""
-        if not self.signed(body, headers):
-            return True  # unsigned, forged or stale: refused with a 401 without acting
-        stamp = str(headers.get("X-Slack-Request-Timestamp"))
-        sig = str(headers.get("X-Slack-Signature"))
-        self._forget_old()
-        key = hashlib.sha256(f"{stamp}:{sig}".encode()).hexdigest()
-        if key in self._seen:
-            return False
-        self._seen[key] = int(stamp)
-        return True
-
-    def _forget_old(self) -> None:
-        horizon = self.clock() - SIGNATURE_LIFETIME - 60
-        while self._seen:
-            key, stamp = next(iter(self._seen.items()))
-            if stamp >= horizon:
-                break
-            self._seen.popitem(last=False)
-
-
-class _Clock(Clock):
-    """slack_sdk's verifier asks a clock object for ``now()``."""
-
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-
-    def now(self) -> float:
-        return self._clock()
 
 
 def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
