@@ -329,16 +329,20 @@ class Scheduler:
         self._stopping = False
         while not self._stopping:
             self._event.clear()
+            failed = False
             try:
                 await self.tick(self.clock())
-            except Exception:  # a bug must not kill the loop; the rows stay queued
+            except Exception:  # a bug or a full disk must not kill the loop; rows stay queued
                 log.exception("scheduler tick failed")
+                failed = True
             if self._stopping:
                 break
             wait = self.idle_wait
             upcoming = await self.runner.call(outbox.next_try, self.store)
             if upcoming is not None:
                 wait = min(wait, max((upcoming - self.clock()).total_seconds(), 0.0))
+            if failed:  # never spin on a failing database: wait before the next try
+                wait = max(wait, self.base_delay)
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._event.wait(), wait)

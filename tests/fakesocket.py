@@ -168,7 +168,8 @@ class FakeSocketMode:
         async def push() -> None:
             if self._ws is not None and not self._ws.closed:
                 self.sent_at[eid] = time.perf_counter()
-                await self._ws.send_json(envelope)
+                with contextlib.suppress(ConnectionError):  # the bot is gone: redelivered later
+                    await self._ws.send_json(envelope)
 
         self._run(push())
         return eid

@@ -330,3 +330,46 @@ def _element(blocks: list[dict[str, Any]], step: str, action_id: str) -> tuple[d
                 if el["action_id"] == action_id:
                     return el, block["block_id"]
     raise AssertionError(f"no {action_id} for {step}")
+
+
+@pytest.mark.asyncio
+async def test_a_command_the_database_cannot_record_is_acked_not_recorded(
+    settings: Any, service: Any
+) -> None:
+    from incidentbot.runner import ServiceRunner
+    from incidentbot.slack.app import build_bot
+    from incidentbot.slack.socket import CommitAckHandler
+
+    with FakeSocketMode.run_in_thread() as sock:
+        async with FakeSlack() as fake:
+            fake.socket = sock
+            fake.users[DANA] = {"name": "dana", "locale": "en-US", "tz": "UTC"}
+            settings = replace(settings, slack_bot_token=TOKEN, slack_app_token=APP_TOKEN,
+                               slack_api_url=f"{fake.url}/api/")  # fmt: skip
+            runner = ServiceRunner(service)
+            bot = build_bot(settings, runner)
+            handler = CommitAckHandler(bot, app_token=APP_TOKEN)
+            handler.client.wss_uri = sock.url
+            await handler.connect_async()
+            try:
+                await asyncio.to_thread(sock.wait_connected)
+                declare = command(fake, "declare Leak playbook=generic-breach jurisdiction=fr", 1)
+                assert (
+                    await asyncio.to_thread(sock.wait_ack, sock.send("slash_commands", declare))
+                    is None
+                )
+                await runner.call(service.store.conn.execute, "PRAGMA query_only = ON")
+                note = command(fake, "INC-1 note on a full disk", 2)
+                answer = await asyncio.to_thread(sock.wait_ack, sock.send("slash_commands", note))
+                await runner.call(service.store.conn.execute, "PRAGMA query_only = OFF")
+            finally:
+                await handler.close_async()
+                await bot.stop()
+                runner.close()
+    assert answer is not None and answer["response_type"] == "ephemeral"
+    assert answer["text"].startswith("Not recorded")
+    assert "on a full disk" not in notes(tmp_path_of(service))
+
+
+def tmp_path_of(service: Any) -> Path:
+    return Path(service.store.path)
