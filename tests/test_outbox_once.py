@@ -222,3 +222,17 @@ def test_incidentbot_outbox_lists_retries_and_drops_dead_letters(tmp_path: Any) 
     }
     assert states[ids[0]][0] is None and states[ids[0]][2] is not None  # back in line
     assert states[ids[1]][1] is not None  # dropped, kept
+
+
+@pytest.mark.asyncio
+async def test_a_failing_invite_does_not_hold_back_the_card(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    fake.fail_next("conversations.invite", status=500, count=3)
+    await slack.command(DECLARE)  # settles once: no clock time passes
+    channel = slack.db("SELECT channel FROM incidents")[0][0]
+    assert len(cards(fake, channel)) == 1  # the card is up although the invite failed
+    assert DANA not in fake.channels[channel]["members"]
+    await drain(slack, clock)  # the invite is retried on its own
+    assert DANA in fake.channels[channel]["members"] and LEO in fake.channels[channel]["members"]
+    assert len(fake.calls_to("conversations.create")) == 1
