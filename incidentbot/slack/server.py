@@ -1,27 +1,29 @@
 """Running the bot: HTTP mode (``incidentbot serve``) and Socket Mode (``incidentbot run``).
 
-HTTP mode mounts bolt on ``POST /slack/events`` (bolt checks the v0 signature and the
-timestamp) next to ``GET /healthz``. When the web front end (:mod:`incidentbot.web.app`) is
-installed its application is used, so the timeline pages are served too; otherwise a minimal
-application with those two routes. Socket Mode needs no public URL: bolt's aiohttp socket-mode
-handler, plus the web pages on ``--host``/``--port`` when the web front end is there.
+HTTP mode mounts bolt on ``POST /slack/events`` next to ``GET /healthz``. When the web front end
+(:mod:`incidentbot.web.app`) is installed its application is used, so the timeline pages are
+served too; otherwise a minimal application with those two routes. Socket Mode needs no public
+URL: :mod:`incidentbot.slack.socket` (bolt's socket-mode adapter, acking after the commit), plus
+the web pages on ``--host``/``--port``, started before the websocket.
 
-Two guarantees are added at this edge, in front of bolt:
+Guarantees added at this edge, in front of bolt:
 
 * **An ack means recorded.** bolt acks as soon as a listener calls ``ack()``, and the listeners
-  hand the work to a task. The HTTP answer (the ack Slack sees) is held back until the tasks
-  that request started have finished, that is until its change is committed (``synchronous=FULL``:
+  hand the work to a task (collected per request through :data:`~incidentbot.slack.app.STARTED`).
+  The answer Slack sees (the HTTP response here, the envelope's ack in Socket Mode) is held back
+  until those tasks have finished, that is until the change is committed (``synchronous=FULL``:
   on disk), for at most ``COMMIT_WAIT`` seconds, well inside Slack's 3. So a ``kill -9`` at any
-  moment never loses a command whose request was answered 200. Only when the work takes longer
-  than that (the worker thread saturated) is the ack sent first; that is logged.
-* **A replay acts once.** bolt accepts a correctly signed request for five minutes, so a captured
-  request could be re-sent. Each signed request is remembered by the hash of its timestamp and
-  signature (which covers the body) for as long as its signature is valid; the same request
-  again is answered 200 and dropped. The listeners' own keys in ``seen_events`` (trigger ids,
-  view ids, event ids) make the same hold across a restart.
+  moment never loses a command that was acknowledged. Work the database refused (a full disk) is
+  never acknowledged as done: a slash command is answered "Not recorded", anything else 503.
+* **A replay acts once** (:mod:`incidentbot.slack.replay`).
+* **Never a 500.** The signature is checked on the raw bytes first (401), a body that is not the
+  UTF-8 JSON or form it claims is a 400, a signed payload no listener can read is a 200, ignored
+  with one log line.
+* **/healthz tells the truth**: 503 once Slack refused the bot token, or the Socket Mode
+  websocket has been down past its grace period.
 
-Both return the process's exit status: 0 after SIGINT/SIGTERM, 1 when Slack revoked the token
-while running (logged once by the scheduler). A refused token at start-up raises ConfigError.
+Both return the process's exit status: 0 after SIGINT/SIGTERM, 1 when Slack revoked a token
+while running (logged once). A refused token at start-up raises ConfigError.
 """
 
 from __future__ import annotations

@@ -149,8 +149,8 @@ class CommitAckHandler(AsyncSocketModeHandler):
                 await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, answer))
             return  # unacknowledged: Slack redelivers an event, tells a clicker it failed
         if response.status != 200:
-            if response.status >= 500:
-                log.warning("a Socket Mode %s envelope could not be handled; ignored", req.type)
+            log.warning("a Socket Mode %s envelope of unknown shape was ignored (bolt answered %s)",
+                        req.type, response.status)  # fmt: skip
             # bolt had no listener (404) or refused it: ack so Slack does not resend it for ever
             await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
             return
