@@ -300,6 +300,61 @@ def backup(obj: Context, path: Path) -> None:
     click.echo(_("cli.backup_written", obj.lang, path=dest))
 
 
+@main.command(name="outbox")
+@click.argument("action", type=click.Choice(["list", "retry", "drop"]), default="list")
+@click.argument("ids", nargs=-1)
+@click.pass_obj
+def outbox_command(obj: Context, action: str, ids: tuple[str, ...]) -> None:
+    """Slack deliveries that failed for good (dead letters): list them, retry or drop them.
+
+    \b
+    incidentbot outbox              list them, with their incident and last error
+    incidentbot outbox retry 4 7    put rows 4 and 7 back in line (a running bot sends them)
+    incidentbot outbox drop all     give every dead letter up (kept, marked dropped)
+    """
+    from datetime import datetime
+
+    from incidentbot.store import Store, outbox
+
+    if not obj.settings.db_path.exists():
+        raise IncidentbotError(Message("cli.outbox.no_database", path=obj.settings.db_path))
+    store = Store(obj.settings.db_path, create=False)
+    dead = outbox.dead(store)
+    if action == "list":
+        if ids:
+            raise IncidentbotError(Message("cli.outbox.no_ids"))
+        for row in dead:
+            tries = _("cli.outbox.tries", obj.lang, count=row["attempts"])
+            click.echo(
+                f"{row['id']}\t{row['incident'] or '-'}\t{row['method']}\t"
+                f"{tries}\t{row['dead_at']}\t{row['last_error']}"
+            )
+        click.echo(_("cli.outbox.dead_count", obj.lang, count=len(dead)), err=True)
+        return
+    if not ids:
+        raise IncidentbotError(Message("cli.outbox.needs_ids", action=action))
+    known = {int(row["id"]) for row in dead}
+    if ids == ("all",):
+        chosen = sorted(known)
+    else:
+        try:
+            chosen = [int(i) for i in ids]
+        except ValueError:
+            raise IncidentbotError(
+                Message("cli.outbox.bad_ids", action=action, ids=" ".join(ids))
+            ) from None
+        unknown = [i for i in chosen if i not in known]
+        if unknown:
+            raise IncidentbotError(Message("cli.outbox.unknown", ids=", ".join(map(str, unknown))))
+    now = datetime.now(UTC)
+    if action == "retry":
+        done = outbox.revive(store, chosen, now=now)
+        click.echo(_("cli.outbox.revived", obj.lang, count=done))
+    else:
+        done = outbox.drop(store, chosen, now=now)
+        click.echo(_("cli.outbox.dropped", obj.lang, count=done))
+
+
 def _emit(text: str, output: Path | None, *, lang: str) -> None:
     """Write an export as it was rendered (the CSV renderer already starts with its one BOM)."""
     if output is None:

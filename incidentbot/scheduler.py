@@ -172,18 +172,42 @@ class Scheduler:
 
     # -- the outbox ----------------------------------------------------------------------
 
-    async def deliver_due(self, now: datetime, *, rounds: int = 50) -> int:
+    async def deliver_due(self, now: datetime, *, limit: int = 500) -> int:
+        """Deliver what is due, each lane on its own: a lane's next row starts as soon as its
+        head is done, and a call that hangs holds back only its own lane. Rows queued while
+        this runs (a wake-up) are taken too. Each row is tried at most once a tick."""
         delivered = 0
-        for _ in range(rounds):
-            if self.fatal is not None:
+        running: dict[str, asyncio.Task[bool]] = {}
+        tried: set[int] = set()
+        woken = self._event
+        while self.fatal is None and len(tried) < limit:
+            if woken is not None:
+                woken.clear()
+            at = max(now, self.clock())
+            items = await self.runner.call(outbox.due, self.store, at, busy=set(running))
+            for item in items:
+                if item.id in tried or item.lane in running:
+                    continue
+                tried.add(item.id)
+                running[item.lane] = asyncio.ensure_future(self._one(item, at))
+            if not running:
                 break
-            items = await self.runner.call(outbox.due, self.store, now)
-            if not items:
-                break
-            results = await asyncio.gather(*(self._one(item, now) for item in items))
+            waiters: set[asyncio.Future[Any]] = set(running.values())
+            wake = asyncio.ensure_future(woken.wait()) if woken is not None else None
+            if wake is not None:
+                waiters.add(wake)
+            done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+            if wake is not None:
+                wake.cancel()
+            for lane, task in list(running.items()):
+                if task in done:
+                    del running[lane]
+                    delivered += int(task.result())
+            if woken is not None and wake is not None and wake in done:
+                woken.set()  # keep the wake-up for the next round's clear()
+        if running:
+            results = await asyncio.gather(*running.values())
             delivered += sum(results)
-            if not any(results):
-                break
         return delivered
 
     async def _one(self, item: OutboxItem, now: datetime) -> bool:
@@ -217,24 +241,41 @@ class Scheduler:
                 )
             else:
                 log.error(
-                    "%s: %s given up after %d tries: %s",
+                    "%s: %s dead-lettered after %d tries: %s",
                     _who(item),
                     item.method,
                     attempts,
                     exc.error,
                 )
             await self.runner.call(
-                outbox.mark_failed, self.store, item.id, next_try_at=retry_at, error=exc.error
+                outbox.mark_failed,
+                self.store,
+                item.id,
+                next_try_at=retry_at,
+                error=exc.error,
+                now=now,
             )
             return False
         except GiveUp as exc:
-            log.error("%s: %s refused by Slack: %s", _who(item), item.method, exc.error)
+            log.error("%s: %s dead-lettered: %s", _who(item), item.method, exc.error)
             await self.runner.call(
-                outbox.mark_failed, self.store, item.id, next_try_at=None, error=exc.error
+                outbox.mark_failed, self.store, item.id, next_try_at=None, error=exc.error, now=now
             )
             return False
         except Fatal as exc:
             self._fatal(exc)
+            return False
+        except Exception as exc:  # a row the sender cannot read: retrying cannot fix it
+            log.error("%s: %s dead-lettered: cannot be sent (%s: %s)", _who(item), item.method,
+                      type(exc).__name__, exc)  # fmt: skip
+            await self.runner.call(
+                outbox.mark_failed,
+                self.store,
+                item.id,
+                next_try_at=None,
+                error=f"{type(exc).__name__}: {exc}",
+                now=now,
+            )
             return False
         await self.runner.call(
             outbox.mark_delivered, self.store, item.id, now=self.clock(), result=result
@@ -272,16 +313,20 @@ class Scheduler:
         self._stopping = False
         while not self._stopping:
             self._event.clear()
+            failed = False
             try:
                 await self.tick(self.clock())
-            except Exception:  # a bug must not kill the loop; the rows stay queued
+            except Exception:  # a bug or a full disk must not kill the loop; rows stay queued
                 log.exception("scheduler tick failed")
+                failed = True
             if self._stopping:
                 break
             wait = self.idle_wait
             upcoming = await self.runner.call(outbox.next_try, self.store)
             if upcoming is not None:
                 wait = min(wait, max((upcoming - self.clock()).total_seconds(), 0.0))
+            if failed:  # never spin on a failing database: wait before the next try
+                wait = max(wait, self.base_delay)
             if wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._event.wait(), wait)

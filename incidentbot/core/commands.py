@@ -614,7 +614,15 @@ _PARSERS: Mapping[str, _Parser] = {
 
 
 def parse(text: str) -> Command:
-    """Read the text after ``/incident``; raise :class:`UsageError` when it is not a command."""
+    """Read the text after ``/incident``; raise :class:`UsageError` when it is not a command.
+
+    Lone surrogates (bad UTF-8 sent as JSON escapes) are replaced first, as the store does for a
+    note, so a step id, a reason or a user typed with one is refused or kept like any other text.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
     words = _WORD.finditer(text)
     first = next(words, None)
     ref: str | None = None

@@ -198,6 +198,11 @@ class SlackBot:
         """True if this trigger or event was handled already (a Slack retry)."""
         return await self.runner.call(self.store.seen, key, self.clock())
 
+    def known_language(self, user: str) -> str:
+        """The language of a user already looked up, else the campaign's (no Slack call: for
+        answers that cannot wait, such as "not recorded")."""
+        return self._people.get(user, (self.settings.language, ""))[0]
+
     async def person(self, user: str) -> tuple[str, str]:
         """(language, IANA zone) of a user: their Slack locale, else the campaign's."""
         found = self._people.get(user)

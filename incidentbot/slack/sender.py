@@ -4,8 +4,11 @@ A row's ``method`` is either a Web API method (``chat.postEphemeral``: the paylo
 arguments), ``response_url`` (payload: ``url`` and ``body``), or one of the tasks below, which
 read the incident's current state when they run, so a retried or late row never shows stale data:
 
-* ``incident.channel``: create ``#inc-<date>-<slug>`` (a taken name gets ``-2``, ``-3``...),
-  store it on the incident, invite the declarer and the lead, set the topic.
+* ``incident.channel``: create ``#inc-<date>-<slug>`` and store it on the incident; a taken
+  name is looked up first and adopted when it is a channel the bot created and no other
+  incident holds (an earlier try whose answer came late), else ``-2``, ``-3``... Inviting the
+  declarer and the lead is queued as its own row (``incident.invite``, the channel's lane), so
+  a failed invite never holds back the card; the topic is set with the card.
 * ``incident.card``: post and pin the incident card once, then ``chat.update`` it in place.
   A card row followed by another pending one for the same incident is skipped (the later one
   shows the same state).
@@ -16,7 +19,10 @@ read the incident's current state when they run, so a retried or late row never 
   the row runs (a reminder queued before the channel existed waits for it, in the same lane).
 
 Each task is idempotent: what it already did is read back (the incident's channel, the card's
-ts in ``kv``) before anything is redone. Errors are mapped to the scheduler's RetryLater
+ts in ``kv``) before anything is redone. Every ``chat.postMessage`` carries the row's key in
+its message ``metadata`` (``event_type`` :data:`METADATA_TYPE`); a row retried after an
+unknown outcome (a timeout: Slack may have posted it) first looks for that key in the channel's
+recent history and adopts the message it finds instead of posting a second one. Errors are mapped to the scheduler's RetryLater
 (429 with Retry-After, 5xx, network), Fatal (a revoked token) or GiveUp (the rest).
 """
 
@@ -62,6 +68,10 @@ READ_METHODS = frozenset(
     {"conversations.history", "conversations.replies", "chat.getPermalink", "users.info"}
 )
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+METADATA_TYPE = "incidentbot_outbox"
+"""``metadata.event_type`` of every message the outbox posts; ``event_payload`` is ``{key}``."""
+HISTORY_LOOKBACK = 100
+"""How many recent messages of a channel a retried post searches for its own key."""
 
 
 def slug(title: str) -> str:
@@ -113,6 +123,7 @@ class SlackSender:
             "incident.capture": self.capture,
             "home.publish": self.publish_home,
             "incident.message": self.post_to_incident,
+            "incident.invite": self.invite,
         }
 
     async def __call__(self, item: OutboxItem) -> dict[str, Any] | None:
@@ -121,7 +132,47 @@ class SlackSender:
             return await task(item)
         if item.method == "response_url":
             return await self.respond(item.payload["url"], item.payload["body"])
+        if item.method == "chat.postMessage":
+            return await self.post_once(item, item.key, **item.payload)
         return await self.call(item.method, **item.payload)
+
+    # -- exactly once in effect ---------------------------------------------------------------
+
+    async def post_once(
+        self, item: OutboxItem, key: str, *, look: bool = False, **args: Any
+    ) -> dict[str, Any]:
+        """``chat.postMessage`` tagged with ``key``; after a failed try (or with ``look``:
+        the card, whose rows replace one another), adopt what landed instead of posting."""
+        channel = str(args.get("channel") or "")
+        if (look or item.attempts > 0) and channel:
+            found = await self.find_posted(channel, key)
+            if found is not None:
+                log.info("%s: %s had landed already (ts %s); not posted again",
+                         item.incident or channel, key, found)  # fmt: skip
+                return {"channel": channel, "ts": found, "adopted": True}
+        metadata = {"event_type": METADATA_TYPE, "event_payload": {"key": key}}
+        return await self.call("chat.postMessage", metadata=metadata, **args)
+
+    async def find_posted(self, channel: str, key: str) -> str | None:
+        """The ts of a recent message the bot posted in ``channel`` with ``key``, if any."""
+        try:
+            answer = await self.call(
+                "conversations.history",
+                channel=channel,
+                limit=HISTORY_LOOKBACK,
+                include_all_metadata=True,
+                tolerate=("channel_not_found", "not_in_channel", "missing_scope"),
+            )
+        except GiveUp:
+            return None
+        for message in answer.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == METADATA_TYPE
+                and (meta.get("event_payload") or {}).get("key") == key
+            ):
+                return str(message.get("ts"))
+        return None
 
     # -- transport --------------------------------------------------------------------------
 
@@ -177,25 +228,70 @@ class SlackSender:
                 if answer.get("ok"):
                     channel = answer["channel"]["id"]
                     break
+                channel = await self.adoptable(ref, name, private=incident.private)
+                if channel is not None:
+                    log.info("%s: channel %s (%s) was created by an earlier try; adopted",
+                             ref, channel, name)  # fmt: skip
+                    break
             else:
                 raise GiveUp(f"no free channel name from {base}")
-            await self.runner.call(self._save_channel, ref, channel)
+            users = [
+                u
+                for u in dict.fromkeys([incident.declared_by, incident.lead])
+                if u and USER_ID.fullmatch(u) and u != self.bot_user
+            ]
+            await self.runner.call(self._save_channel, ref, channel, users)
             log.info("%s: channel %s (%s) created", ref, channel, name)
-        users = [
-            u
-            for u in dict.fromkeys([incident.declared_by, incident.lead])
-            if u and USER_ID.fullmatch(u) and u != self.bot_user
-        ]
-        await self._invite(ref, channel, users)
-        await self.refresh_topic(ref, channel)
         return {"channel": channel}
 
-    def _save_channel(self, ref: str, channel: str) -> None:
+    async def me(self) -> str:
+        """The bot's own user id (``auth.test`` once, when start-up did not ask already)."""
+        if not self.bot_user:
+            self.bot_user = str((await self.call("auth.test")).get("user_id") or "") or None
+        return self.bot_user or ""
+
+    async def adoptable(self, ref: str, name: str, *, private: bool) -> str | None:
+        """The channel called ``name`` if the bot created it and no other incident holds it."""
+        cursor = ""
+        types = "private_channel" if private else "public_channel"
+        for _ in range(50):  # pages of 200: 10,000 channels
+            args: dict[str, Any] = {"types": types, "exclude_archived": True, "limit": 200}
+            if cursor:
+                args["cursor"] = cursor
+            answer = await self.call("conversations.list", **args)
+            for found in answer.get("channels") or []:
+                if found.get("name") != name:
+                    continue
+                if found.get("creator") != await self.me():
+                    return None
+                holder = await self.runner.call(self.service.store.incident_by_channel, found["id"])
+                return str(found["id"]) if holder is None or holder.ref == ref else None
+            cursor = str((answer.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                return None
+        return None
+
+    def _save_channel(self, ref: str, channel: str, users: list[str]) -> None:
         store = self.service.store
         with store.transaction():
             incident = store.incident(ref)
             if incident is not None and incident.channel != channel:
                 store.save_incident(replace(incident, channel=channel))
+            if users:
+                outbox.enqueue(
+                    store,
+                    key=f"invite:{ref}:{channel}",
+                    incident=None,
+                    channel=channel,
+                    method="incident.invite",
+                    payload={"ref": ref, "channel": channel, "users": users},
+                    now=self.service.clock(),
+                )
+
+    async def invite(self, item: OutboxItem) -> dict[str, Any]:
+        p = item.payload
+        await self._invite(p["ref"], p["channel"], list(p["users"]))
+        return {"channel": p["channel"]}
 
     async def _invite(self, ref: str, channel: str, users: list[str]) -> None:
         if not users:
@@ -241,7 +337,7 @@ class SlackSender:
         card = await self.runner.call(self.service.card, ref)
         channel = card.incident.channel
         if not channel:
-            raise GiveUp(f"{ref} has no channel to show its card in")
+            raise await self._no_channel(ref)
         lang = card.incident.language
         blocks = bk.card_blocks(card, lang, self.tz)
         text = bk.card_fallback(card, lang)
@@ -261,7 +357,9 @@ class SlackSender:
         else:
             where = None
         if where is None:
-            answer = await self.call("chat.postMessage", channel=channel, blocks=blocks, text=text)
+            answer = await self.post_once(
+                item, key, look=True, channel=channel, blocks=blocks, text=text
+            )
             where = {"channel": channel, "ts": answer["ts"], "pinned": False}
             await self.runner.call(outbox.remember, store, key, where)
         if not where.get("pinned"):
@@ -270,14 +368,21 @@ class SlackSender:
             )
             where = {**where, "pinned": True}
             await self.runner.call(outbox.remember, store, key, where)
-        await self.refresh_topic(ref, channel)
+        try:
+            await self.refresh_topic(ref, channel)
+        except RetryLater as exc:  # the card is shown: the topic waits for the next change
+            log.warning("%s: topic not set (%s); the next card update sets it", ref, exc.error)
         return {"channel": channel, "ts": where["ts"]}
 
     # -- incident.capture ---------------------------------------------------------------------
 
     async def capture(self, item: OutboxItem) -> dict[str, Any]:
         p = item.payload
-        ref, channel, ts = p["ref"], p["channel"], p["ts"]
+        ref, channel, ts = p["ref"], p["channel"], str(p.get("ts"))
+        try:
+            float(ts)
+        except ValueError:
+            raise GiveUp(f"{ref}: a captured message without a timestamp ({ts})") from None
         text, author = p.get("text"), p.get("author")
         if text is None:
             text, author = await self._message(channel, ts)
@@ -347,11 +452,18 @@ class SlackSender:
         ref = item.incident or item.payload["ref"]
         incident = await self.runner.call(self.service.incident, ref)
         if not incident.channel:
-            raise RetryLater(f"{ref} has no channel yet")
-        answer = await self.call(
-            "chat.postMessage", channel=incident.channel, **item.payload["message"]
+            raise await self._no_channel(ref)
+        answer = await self.post_once(
+            item, item.key, channel=incident.channel, **item.payload["message"]
         )
         return {"channel": incident.channel, "ts": answer.get("ts")}
+
+    async def _no_channel(self, ref: str) -> Exception:
+        """Wait for a channel being created; an incident that has none coming (declared in
+        the shell) makes its rows dead letters (one log line each, by the scheduler)."""
+        if await self.runner.call(outbox.waiting_for_channel, self.service.store, ref):
+            return RetryLater(f"{ref} has no channel yet")
+        return GiveUp(f"{ref} has no Slack channel (declared outside Slack)")
 
     # -- home.publish -------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import sqlite3
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
@@ -26,14 +27,26 @@ class RequestWork:
     """The tasks one Slack request started after its ack."""
 
     def __init__(self) -> None:
-        self.tasks: list[asyncio.Task[None]] = []
+        self.tasks: list[asyncio.Task[bool]] = []
 
     async def committed(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for this request's work; False if some still runs."""
+        """Wait up to ``timeout`` seconds for this request's work: True once all of it is
+        recorded, False when some still runs after ``timeout`` or could not be recorded (the
+        database refused the write: disk full, a damaged file)."""
         if not self.tasks:
             return True
         _, late = await asyncio.wait(self.tasks, timeout=timeout)
-        return not late
+        if late:
+            return False
+        return all(task.result() for task in self.tasks)
+
+    async def recorded(self, timeout: float) -> bool:
+        """Like :meth:`committed`, but work still running after ``timeout`` counts as recorded:
+        only a refusal by the database is a "not recorded" (the ack must not wait for ever)."""
+        if not self.tasks:
+            return True
+        done, _ = await asyncio.wait(self.tasks, timeout=timeout)
+        return all(task.result() for task in done)
 
 
 _current: contextvars.ContextVar[RequestWork | None] = contextvars.ContextVar(
@@ -46,10 +59,10 @@ class Work:
     wait for them; a failure is logged (and handed to ``on_error``), never lost silently."""
 
     def __init__(self, *, on_error: Callable[[BaseException], bool] | None = None) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[bool]] = set()
         self._on_error = on_error
 
-    def start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[bool]:
         """Run ``coro`` now in a task, registered with the current request if there is one."""
         task = asyncio.ensure_future(self._guard(coro))
         self._tasks.add(task)
@@ -80,9 +93,14 @@ class Work:
             if late:
                 return
 
-    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
+    async def _guard(self, coro: Coroutine[Any, Any, None]) -> bool:
+        """Run one piece of work; False when the database could not record it."""
         try:
             await coro
+        except sqlite3.Error as exc:
+            log.error("work after an ack was not recorded: %s", exc)
+            return False
         except Exception as exc:
             if self._on_error is None or not self._on_error(exc):
                 log.exception("work after an ack failed")
+        return True

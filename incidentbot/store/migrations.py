@@ -213,3 +213,14 @@ def m_anchors(db: Database) -> None:
         not_null={"incident", "seq", "hash", "reason", "at"},
     )
     db.table("anchors").create_index(["incident", "seq"])
+
+
+@migrations(name="m_outbox_deadletter")
+def m_outbox_deadletter(db: Database) -> None:
+    """Outbox rows that retrying cannot deliver are dead letters: kept, listed, retried or
+    dropped by an operator (``incidentbot outbox``), never blocking the rows behind them."""
+    db.table("outbox").add_column("dead_at", str)
+    db.table("outbox").add_column("dropped_at", str)
+    db.execute(
+        "UPDATE outbox SET dead_at = created_at WHERE delivered_at IS NULL AND next_try_at IS NULL"
+    )

@@ -6,11 +6,14 @@ and delivered later by :mod:`incidentbot.scheduler`. Rules the queries below imp
 * **Idempotent by key.** ``enqueue`` ignores a key it already holds, so a retried request or a
   replayed change never queues a second message.
 * **In order per lane.** A lane is the incident (every call about one incident, whose channel is
-  its own), else the channel, else the row itself. Only the oldest pending row of a lane is
-  ever due: a failed ``conversations.create`` holds back the card that would be posted into it.
-* **Given up is not pending.** A permanent error (a refused argument, a channel that no longer
-  exists) sets ``next_try_at`` to NULL with ``last_error``: the row stays for the record and no
-  longer holds its lane.
+  its own), else the channel, else the row itself; a reply through a ``response_url`` has the
+  URL as its lane, so it never waits behind a Web API call. Only the oldest pending row of a
+  lane is ever due: a failed ``conversations.create`` holds back the card that would be posted
+  into it, and nothing else.
+* **Dead letters are not pending.** A row that retrying cannot deliver (a refused argument, a
+  channel that no longer exists, a row the sender cannot read, too many failures) is marked
+  ``dead_at`` with ``last_error`` (``next_try_at`` NULL): it stays for the record, no longer
+  holds its lane, and ``incidentbot outbox`` lists it to be retried or dropped.
 
 Functions take the :class:`~incidentbot.store.Store` and run on its thread (the service's
 worker thread in async front ends).
@@ -19,13 +22,17 @@ worker thread in async front ends).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from incidentbot.store import Store, from_text, to_text
 
-_LANE = "COALESCE({t}.incident, {t}.channel, {t}.key)"
+_LANE = (
+    "CASE WHEN {t}.method = 'response_url' THEN 'url:' || json_extract({t}.payload, '$.url') "
+    "ELSE COALESCE({t}.incident, {t}.channel, {t}.key) END"
+)
 _PENDING = "{t}.delivered_at IS NULL AND {t}.next_try_at IS NOT NULL"
 _HEAD = (
     f"AND NOT EXISTS (SELECT 1 FROM outbox p WHERE {_PENDING.format(t='p')} "
@@ -44,6 +51,13 @@ class OutboxItem:
     attempts: int
     created_at: datetime
     next_try_at: datetime | None
+
+    @property
+    def lane(self) -> str:
+        """The row's lane, as ``_LANE`` computes it in SQL."""
+        if self.method == "response_url":
+            return f"url:{self.payload.get('url')}"
+        return self.incident or self.channel or self.key
 
 
 def enqueue(
@@ -74,15 +88,26 @@ def enqueue(
         return cur.rowcount == 1
 
 
-def due(store: Store, now: datetime, limit: int = 50) -> list[OutboxItem]:
-    """The head of each lane whose time has come, oldest first."""
+def due(
+    store: Store, now: datetime, limit: int = 50, *, busy: Iterable[str] = ()
+) -> list[OutboxItem]:
+    """The head of each lane whose time has come, oldest first, leaving out ``busy`` lanes
+    (those whose head is being delivered right now)."""
     sql = (
-        f"SELECT * FROM outbox o WHERE {_PENDING.format(t='o')} AND o.next_try_at <= ? "
-        f"{_HEAD} ORDER BY o.id LIMIT ?"
+        "SELECT o.* FROM outbox o "
+        f"WHERE {_PENDING.format(t='o')} AND o.next_try_at <= ? {_HEAD} ORDER BY o.id"
     )
-    cur = store.conn.execute(sql, [to_text(now), limit])
+    cur = store.conn.execute(sql, [to_text(now)])
     names = [c[0] for c in cur.description]
-    return [_item(dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+    skip, found = set(busy), []
+    for row in cur:
+        item = _item(dict(zip(names, row, strict=True)))
+        if item.lane in skip:
+            continue
+        found.append(item)
+        if len(found) >= limit:
+            break
+    return found
 
 
 def next_try(store: Store) -> datetime | None:
@@ -110,18 +135,73 @@ def mark_delivered(
 
 
 def mark_failed(
-    store: Store, item_id: int, *, next_try_at: datetime | None, error: str, count: bool = True
+    store: Store,
+    item_id: int,
+    *,
+    next_try_at: datetime | None,
+    error: str,
+    count: bool = True,
+    now: datetime | None = None,
 ) -> None:
-    """Record a failed try; ``next_try_at=None`` gives the row up (a permanent error).
+    """Record a failed try; ``next_try_at=None`` makes the row a dead letter (at ``now``).
 
     ``count=False`` leaves ``attempts`` alone: a 429 is Slack asking to wait, not a failure.
     """
+    dead = to_text(now or datetime.now(UTC)) if next_try_at is None else None
     with store.transaction(durable=False):
         store.conn.execute(
-            "UPDATE outbox SET attempts = attempts + ?, next_try_at = ?, last_error = ? "
-            "WHERE id = ?",
-            [1 if count else 0, to_text(next_try_at), error[:500], item_id],
+            "UPDATE outbox SET attempts = attempts + ?, next_try_at = ?, last_error = ?, "
+            "dead_at = ? WHERE id = ?",
+            [1 if count else 0, to_text(next_try_at), error[:500], dead, item_id],
         )
+
+
+def dead(store: Store) -> list[dict[str, Any]]:
+    """The dead letters an operator has not dropped, oldest first."""
+    cur = store.conn.execute(
+        "SELECT id, key, incident, channel, method, attempts, created_at, dead_at, last_error "
+        "FROM outbox WHERE dead_at IS NOT NULL AND dropped_at IS NULL "
+        "AND delivered_at IS NULL ORDER BY id"
+    )
+    names = [c[0] for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def revive(store: Store, ids: Iterable[int], *, now: datetime) -> int:
+    """Put dead letters back in their lanes, due now, with their tries counted from zero."""
+    with store.transaction(durable=False):
+        return sum(
+            store.conn.execute(
+                "UPDATE outbox SET dead_at = NULL, next_try_at = ?, attempts = 0 "
+                "WHERE id = ? AND dead_at IS NOT NULL AND dropped_at IS NULL "
+                "AND delivered_at IS NULL",
+                [to_text(now), i],
+            ).rowcount
+            for i in ids
+        )
+
+
+def drop(store: Store, ids: Iterable[int], *, now: datetime) -> int:
+    """Give dead letters up for good (they stay in the table, marked ``dropped_at``)."""
+    with store.transaction(durable=False):
+        return sum(
+            store.conn.execute(
+                "UPDATE outbox SET dropped_at = ? WHERE id = ? AND dead_at IS NOT NULL "
+                "AND dropped_at IS NULL AND delivered_at IS NULL",
+                [to_text(now), i],
+            ).rowcount
+            for i in ids
+        )
+
+
+def waiting_for_channel(store: Store, incident: str) -> bool:
+    """True while a ``incident.channel`` row of ``incident`` may still create its channel."""
+    row = store.conn.execute(
+        f"SELECT 1 FROM outbox o WHERE {_PENDING.format(t='o')} AND o.incident = ? "
+        "AND o.method = 'incident.channel' LIMIT 1",
+        [incident],
+    ).fetchone()
+    return row is not None
 
 
 def superseded(store: Store, item: OutboxItem) -> bool:

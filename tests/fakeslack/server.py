@@ -46,8 +46,9 @@ _MISSING_ERRORS = {
     "timestamp": "no_item_specified",
     "name": "invalid_name",
 }
-_JSON_ARGS = ("blocks", "view", "attachments", "files")
+_JSON_ARGS = ("blocks", "view", "attachments", "files", "metadata")
 _FAILURE_KINDS = ("500", "429", "timeout")
+_ALL_KINDS = (*_FAILURE_KINDS, "late")
 _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]+")
 _USER_ID = re.compile(r"[UW][A-Z0-9]+")
 _CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
@@ -55,7 +56,7 @@ _CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 
 @dataclass
 class _Failure:
-    kind: str  # "error", "429" or "timeout"
+    kind: str  # "error", "429", "timeout", "late" (carried out, then a timeout), "hold"
     error: str = "internal_error"
     status: int = 500
     retry_after: int = 1
@@ -105,6 +106,10 @@ class FakeSlack:
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
         self._closing: asyncio.Event | None = None
+        self._release: asyncio.Event | None = None
+        self._answered: asyncio.Event | None = None
+        self._holding: list[str] = []
+        self._progress = threading.Condition()
         self.reset()
 
     # -- lifecycle
@@ -117,6 +122,8 @@ class FakeSlack:
         app.router.add_get("/files/{file_id}", self._download)
         app.router.add_route("*", "/{tail:.*}", self._stray)
         self._closing = asyncio.Event()
+        self._release = asyncio.Event()
+        self._answered = asyncio.Event()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -127,6 +134,7 @@ class FakeSlack:
     async def stop(self) -> None:
         if self._closing is not None:
             self._closing.set()
+        self.release_held()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -183,18 +191,27 @@ class FakeSlack:
         self.home: dict[str, dict[str, Any]] = {}
         self.files: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
+        self.response_times: dict[str, list[float]] = {}  # when each answer arrived (time.time)
         self.revoked = False
+        self.app_token_revoked = False
+        self.socket: Any = None  # a FakeSocketMode whose URL apps.connections.open gives
         self._seq = 0
         with self._lock:
             self._injections = _Injections()
 
     def add_channel(
-        self, name: str, *, members: tuple[str, ...] = (BOT_USER,), is_private: bool = False
+        self,
+        name: str,
+        *,
+        members: tuple[str, ...] = (BOT_USER,),
+        is_private: bool = False,
+        creator: str = "U0ADMIN0",
     ) -> str:
-        """Seed a channel the workspace already has; returns its id."""
+        """Seed a channel the workspace already has (made by ``creator``); returns its id."""
         cid = self._new_id("C")
         self.channels[cid] = {
             "name": name,
+            "creator": creator,
             "topic": "",
             "is_private": is_private,
             "members": list(members),
@@ -210,6 +227,37 @@ class FakeSlack:
         """The next ``count`` calls to ``method`` answer ``{"ok": false, "error": error}``."""
         self._queue(method, _Failure("error", error, status), count)
 
+    def answer_late_next(self, method: str, count: int = 1) -> None:
+        """The next ``count`` calls to ``method`` are carried out, but answered 504
+        ``request_timeout`` after ``timeout_delay``: the caller cannot tell they landed."""
+        self._queue(method, _Failure("late", "request_timeout", 504), count)
+
+    def hold_next(self, method: str) -> None:
+        """The next call to ``method`` waits, unanswered, until :meth:`release_held`."""
+        self._queue(method, _Failure("hold"), 1)
+
+    def held(self) -> list[str]:
+        """The methods whose calls are being held right now."""
+        return list(self._holding)
+
+    def release_held(self) -> None:
+        if self._release is not None:
+            self._release.set()
+
+    def wait_until(self, done: Any, timeout: float = 60) -> None:
+        """From another thread: block until ``done()`` is true, woken by each call or answer
+        posted to a response URL (for a bot running as a subprocess)."""
+        with self._progress:
+            if not self._progress.wait_for(done, timeout):
+                raise AssertionError("what the test waited for did not happen")
+
+    async def wait_for_call(self) -> None:
+        """Return after the next call this fake answers or holds (no polling, no sleeping)."""
+        if self._answered is None:
+            raise RuntimeError("FakeSlack is not started")
+        self._answered.clear()
+        await self._answered.wait()
+
     def rate_limit_next(self, method: str, retry_after: int = 1, count: int = 1) -> None:
         """The next ``count`` calls to ``method`` answer 429 ``ratelimited`` with Retry-After."""
         self._queue(method, _Failure("429", "ratelimited", 429, retry_after), count)
@@ -224,13 +272,14 @@ class FakeSlack:
         """Fail a share of all calls, the same ones for the same seed and call order.
 
         A "timeout" holds the answer ``timeout_delay`` seconds, then answers 504
-        ``request_timeout`` without performing the call. ``set_failure_rate(0)`` recovers.
+        ``request_timeout`` without performing the call; a "late" one (not in the default
+        kinds) performs the call first, as Slack does when only its answer is lost. ``set_failure_rate(0)`` recovers.
         """
         if not 0 <= rate <= 1:
             raise ValueError(f"rate must be between 0 and 1, got {rate}")
-        unknown = set(kinds) - set(_FAILURE_KINDS)
+        unknown = set(kinds) - set(_ALL_KINDS)
         if unknown or not kinds:
-            raise ValueError(f"kinds must be taken from {_FAILURE_KINDS}, got {kinds}")
+            raise ValueError(f"kinds must be taken from {_ALL_KINDS}, got {kinds}")
         with self._lock:
             self._injections.rate = (
                 _FailureRate(rate, random.Random(seed), tuple(kinds), retry_after) if rate else None
@@ -242,6 +291,10 @@ class FakeSlack:
 
     def restore_token(self) -> None:
         self.revoked = False
+
+    def revoke_app_token(self) -> None:
+        """``apps.connections.open`` answers ``invalid_auth`` from now on (the xapp- token)."""
+        self.app_token_revoked = True
 
     def _queue(self, method: str, failure: _Failure, count: int) -> None:
         if method not in self.methods:
@@ -260,8 +313,8 @@ class FakeSlack:
             draw, kind = rate.rng.random(), rate.rng.choice(rate.kinds)
         if draw >= rate.rate:
             return None
-        if kind == "timeout":
-            return _Failure("timeout", "request_timeout", 504)
+        if kind in ("timeout", "late"):
+            return _Failure(kind, "request_timeout", 504)
         if kind == "429":
             return _Failure("429", "ratelimited", 429, rate.retry_after)
         return _Failure("error")
@@ -283,6 +336,11 @@ class FakeSlack:
             return await self._answer(method, args, token)
         except SlackError as e:
             return e.response()
+        finally:
+            if self._answered is not None:
+                self._answered.set()
+            with self._progress:
+                self._progress.notify_all()
 
     async def _answer(self, method: str, args: dict[str, Any], token: str | None) -> web.Response:
         spec = self.methods.get(method)
@@ -290,10 +348,20 @@ class FakeSlack:
             raise SlackError("unknown_method", status=404)
         if not token:
             raise SlackError("not_authed")
-        if self.revoked:
+        if method == "apps.connections.open":
+            if self.app_token_revoked or not token.startswith("xapp-"):
+                raise SlackError("invalid_auth")
+        elif self.revoked:
             raise SlackError("invalid_auth")
         failure = self._next_failure(method)
-        if failure is not None:
+        if failure is not None and failure.kind == "hold" and self._release is not None:
+            self._holding.append(method)
+            if self._answered is not None:
+                self._answered.set()  # a held call is news too (wait_for_call)
+            await self._release.wait()
+            self._holding.remove(method)
+            failure = None
+        if failure is not None and failure.kind != "late":
             return await self._fail(failure)
         for name in spec.required:
             if args.get(name) in (None, ""):
@@ -303,6 +371,8 @@ class FakeSlack:
                 raise SlackError("invalid_arguments", (f"missing required field: {name}",))
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         result = handler(args) if handler is not None else {}
+        if failure is not None:  # "late": done, but the answer is lost
+            return await self._fail(_Failure("timeout", failure.error, failure.status))
         return web.json_response({"ok": True, **result})
 
     async def _fail(self, failure: _Failure) -> web.Response:
@@ -344,6 +414,9 @@ class FakeSlack:
             error.status = 400
             return error.response()
         self.responses.setdefault(request.match_info["response_id"], []).append(body)
+        self.response_times.setdefault(request.match_info["response_id"], []).append(time.time())
+        with self._progress:
+            self._progress.notify_all()
         return web.json_response({"ok": True})
 
     async def _stray(self, request: web.Request) -> web.Response:
@@ -391,6 +464,7 @@ class FakeSlack:
         return {
             "id": cid,
             "name": ch["name"],
+            "creator": ch.get("creator", "U0ADMIN0"),
             "is_channel": cid[0] == "C",
             "is_im": cid[0] == "D",
             "is_private": ch["is_private"],
@@ -472,8 +546,20 @@ class FakeSlack:
             raise SlackError("invalid_name_punctuation")
         if any(ch["name"] == name for ch in self.channels.values()):
             raise SlackError("name_taken")
-        cid = self.add_channel(name, is_private=_flag(args.get("is_private")))
+        cid = self.add_channel(name, is_private=_flag(args.get("is_private")), creator=BOT_USER)
         return {"channel": self._channel_object(cid)}
+
+    def _m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        types = set(str(args.get("types") or "public_channel").split(","))
+        found = [
+            self._channel_object(cid)
+            for cid, ch in self.channels.items()
+            if cid[0] in "CG"
+            and ("private_channel" if ch["is_private"] else "public_channel") in types
+            and not (_flag(args.get("exclude_archived")) and ch["is_archived"])
+        ]
+        page, cursor = _page(found, args)
+        return {"channels": page, "response_metadata": {"next_cursor": cursor}}
 
     def _m_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
         cid = self._channel(args.get("channel"))
@@ -535,6 +621,8 @@ class FakeSlack:
             if (m.get("thread_ts") in (None, m["ts"]) or m.get("reply_broadcast"))
             and oldest <= float(m["ts"]) <= latest
         ]
+        if not _flag(args.get("include_all_metadata")):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
         page, cursor = _page(found, args)
         return {
             "messages": page,
@@ -569,6 +657,11 @@ class FakeSlack:
         }
         if args.get("attachments"):
             message["attachments"] = args["attachments"]
+        metadata = args.get("metadata")
+        if isinstance(metadata, str):
+            metadata = json.loads(metadata)
+        if metadata:
+            message["metadata"] = metadata
         self.messages[cid].append(message)
         return {"channel": cid, "ts": message["ts"], "message": dict(message)}
 
@@ -683,6 +776,11 @@ class FakeSlack:
         view = self._view(args["view"], kinds=("home",), view_id=old["id"] if old else None)
         self.home[user] = view
         return {"view": view}
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        if self.socket is None:
+            raise SlackError("internal_error", ("no fake Socket Mode server is attached",))
+        return {"url": self.socket.url}
 
     def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         uid = str(args.get("user") or "")

@@ -27,6 +27,7 @@ TEAM_URL = "https://t1.slack.com/"
 NEWER_METHODS: dict[str, tuple[str, ...]] = {
     "files.getUploadURLExternal": ("filename", "length"),
     "files.completeUploadExternal": ("files",),
+    "apps.connections.open": (),
 }
 
 # Used when the spec file is missing: name -> (required arguments, errors the spec lists that a
@@ -44,6 +45,7 @@ BUILTIN_METHODS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "conversations.info": ((), ("channel_not_found",)),
     "conversations.invite": ((), ("channel_not_found", "user_not_found", "no_user")),
     "conversations.join": ((), ("channel_not_found",)),
+    "conversations.list": ((), ()),
     "conversations.members": ((), ("channel_not_found",)),
     "conversations.replies": ((), ("channel_not_found", "thread_not_found")),
     "conversations.setTopic": ((), ("channel_not_found",)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt.context.async_context import AsyncBoltContext
@@ -75,6 +76,8 @@ async def command(bot: SlackBot, req: Incoming) -> None:
         await bot.reply_view(view, lang, **where)
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
+    except sqlite3.Error:
+        raise  # not recorded: the edge answers "not recorded, try again" (slack/server.py)
     except Exception:
         log.exception("/incident %s failed", (body.get("text") or "").split(" ", 1)[0])
         await bot.reply_error(t("error.internal", lang), **where)
