@@ -21,6 +21,13 @@ WORKDIR /src
 COPY requirements/runtime.txt requirements/build.txt requirements/
 RUN /opt/incidentbot/bin/pip install --require-hashes \
         -r requirements/runtime.txt -r requirements/build.txt
+# Optional: Litestream beside the bot, replicating /data off the machine (docs/evidence.md).
+#   docker build --build-arg REPLICATION=1 -t incidentbot .
+ARG REPLICATION=0
+COPY requirements/replication.txt requirements/
+RUN if [ "$REPLICATION" = "1" ]; then \
+        /opt/incidentbot/bin/pip install --require-hashes -r requirements/replication.txt; \
+    fi
 COPY pyproject.toml README.md ./
 # the playbooks and templates are package data inside incidentbot/
 COPY incidentbot ./incidentbot
