@@ -12,7 +12,7 @@ Guarantees added at this edge, in front of bolt:
   hand the work to a task (registered with its request: :mod:`incidentbot.slack.work`).
   The answer Slack sees (the HTTP response here, the envelope's ack in Socket Mode) is held back
   until those tasks have finished, that is until the change is committed (``synchronous=FULL``:
-  on disk), for at most ``COMMIT_WAIT`` seconds, well inside Slack's 3. So a ``kill -9`` at any
+  on disk), for at most ``incidentbot.slack.ack.COMMIT_WAIT`` seconds, well inside Slack's 3. So a ``kill -9`` at any
   moment never loses a command that was acknowledged. Work the database refused (a full disk) is
   never acknowledged as done: a slash command is answered "Not recorded", anything else 503.
 * **A replay acts once** (:mod:`incidentbot.slack.replay`).
@@ -33,8 +33,8 @@ import contextlib
 import json
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
 import aiohttp
@@ -43,13 +43,11 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from incidentbot.core import commands as cmd
-from incidentbot.errors import ConfigError, IncidentbotError
+from incidentbot.errors import ConfigError
+from incidentbot.slack import ack
 from incidentbot.slack.app import SlackBot
-from incidentbot.slack.i18n import t
 from incidentbot.slack.replay import ReplayGuard
 from incidentbot.slack.socket import HEALTH_GRACE, CommitAckHandler, SocketHealth, open_url
-from incidentbot.slack.work import RequestWork
 
 if TYPE_CHECKING:
     from incidentbot.app import App
@@ -58,53 +56,9 @@ log = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-READ_ONLY = (
-    cmd.Help, cmd.ListIncidents, cmd.Status, cmd.Steps, cmd.Deadlines, cmd.Timeline, cmd.Register,
-)  # fmt: skip
-"""Subcommands that record nothing: their ack need not wait for a commit."""
-
-
-def reads_only(form: Mapping[str, Any]) -> bool:
-    """A slash command whose subcommand records nothing (or does not parse): nothing to wait for."""
-    if "command" not in form:
-        return False
-    text = form.get("text") or ""
-    try:
-        return isinstance(cmd.parse(text if isinstance(text, str) else ""), READ_ONLY)
-    except IncidentbotError:
-        return True
-
 
 def _form(body: bytes) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace")).items() if v}
-
-
-def tracking(bot: SlackBot | None) -> contextlib.AbstractContextManager[RequestWork]:
-    """Collect the work tasks the listeners start while handling one request
-    (:meth:`incidentbot.slack.work.Work.request`)."""
-    if bot is None:
-        return contextlib.nullcontext(RequestWork())
-    return bot.work.request()
-
-
-async def committed(started: RequestWork, *, wait: bool = True) -> bool:
-    """Wait (at most ``COMMIT_WAIT``) for a request's work; False if any was not recorded."""
-    if not started.tasks or not wait:
-        return True
-    if await started.committed(COMMIT_WAIT):
-        return True
-    if any(not task.done() for task in started.tasks):
-        log.warning("acked after %ss with the work still running", COMMIT_WAIT)
-    return all(task.result() for task in started.tasks if task.done() and not task.cancelled())
-
-
-def not_recorded_text(bot: SlackBot, user: Any) -> str:
-    """The one sentence for a command the database could not record, in the user's language."""
-    return t("error.not_recorded", bot.known_language(str(user)))
-
-
-COMMIT_WAIT = 2.0
-"""Seconds an ack waits for its request's work to be committed (Slack allows 3)."""
 
 
 def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
@@ -148,17 +102,17 @@ def slack_handler(app: AsyncApp, bot: SlackBot | None = None) -> Handler:
                      type(exc).__name__)  # fmt: skip
             return web.Response(status=400, text="malformed body")
         form = _form(raw) if "command" in bolt_request.body else {}
-        with tracking(bot) as started:
+        with ack.tracking(bot) as started:
             try:
                 bolt_response = await app.async_dispatch(bolt_request)
             except Exception as exc:
                 log.warning("a Slack request of unknown shape was ignored (%s)", type(exc).__name__)
                 return web.Response(status=200, text="")
-        if bot is not None and not await committed(started, wait=not reads_only(form)):
+        if bot is not None and not await ack.committed(started, wait=not ack.reads_only(form)):
             if form:
                 body = {
                     "response_type": "ephemeral",
-                    "text": not_recorded_text(bot, form.get("user_id")),
+                    "text": ack.not_recorded_text(bot, form.get("user_id")),
                 }
                 return web.json_response(body)
             return web.Response(status=503, text="not recorded, try again")

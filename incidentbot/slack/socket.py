@@ -7,7 +7,7 @@ committed, so a crash right after an ack lost the command. Here:
 
 * **An ack means recorded.** :class:`CommitAckHandler` runs bolt, then holds the ack back
   until the work that envelope started has committed, for at most
-  :data:`~incidentbot.slack.server.COMMIT_WAIT` seconds (Slack allows 3), exactly as the HTTP
+  :data:`~incidentbot.slack.ack.COMMIT_WAIT` seconds (Slack allows 3), exactly as the HTTP
   handler does. Work that could not be recorded (disk full, a database error) is never
   acknowledged as done: a slash command is answered "not recorded, try again"; any other
   envelope is left unacknowledged, so Slack redelivers an event and shows the person who
@@ -43,6 +43,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from incidentbot.errors import ConfigError
 from incidentbot.i18n import Message
+from incidentbot.slack import ack
 from incidentbot.slack.app import SlackBot
 from incidentbot.slack.sender import FATAL_ERRORS
 
@@ -122,11 +123,9 @@ class CommitAckHandler(AsyncSocketModeHandler):
         self.client.socket_mode_request_listeners.append(self.handle)  # type: ignore[arg-type]
 
     async def handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:  # type: ignore[override]
-        from incidentbot.slack import server
-
         start = time.time()
         payload = req.payload if isinstance(req.payload, dict) else {}
-        with server.tracking(self.bot) as started:
+        with ack.tracking(self.bot) as started:
             try:
                 request = AsyncBoltRequest(
                     mode="socket_mode", body=payload, headers=build_headers(req)
@@ -137,10 +136,10 @@ class CommitAckHandler(AsyncSocketModeHandler):
                             req.type, type(exc).__name__)  # fmt: skip
                 await client.send_socket_mode_response(SocketModeResponse(req.envelope_id))
                 return
-        recorded = await server.committed(started, wait=not server.reads_only(payload))
+        recorded = await ack.committed(started, wait=not ack.reads_only(payload))
         if not recorded:
             if req.type == "slash_commands":
-                text = server.not_recorded_text(self.bot, payload.get("user_id"))
+                text = ack.not_recorded_text(self.bot, payload.get("user_id"))
                 answer = {"response_type": "ephemeral", "text": text}
                 await client.send_socket_mode_response(SocketModeResponse(req.envelope_id, answer))
             return  # unacknowledged: Slack redelivers an event, tells a clicker it failed
