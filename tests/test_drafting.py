@@ -219,6 +219,11 @@ def full_events() -> list[TimelineEvent]:
         TimelineEvent("INC-7", 2, AWARE + timedelta(hours=1), "Luc Gagnon", "note", NOTE),
         TimelineEvent("INC-7", 3, AWARE + timedelta(hours=2), "Sophie Roy", "assessed",
                       "Assessed: very high"),
+        TimelineEvent("INC-7", 4, AWARE + timedelta(hours=2), "Luc Gagnon", "measure",
+                      "Vendor access revoked and all credentials rotated",
+                      {"planned": False}),
+        TimelineEvent("INC-7", 5, AWARE + timedelta(hours=3), "Luc Gagnon", "measure",
+                      "An independent audit of the vendor's security", {"planned": True}),
     ]  # fmt: skip
 
 
@@ -259,7 +264,10 @@ def drafter() -> drafting.Drafter:
 
 
 ALL_TEMPLATES = sorted(
-    p.relative_to(BUILTIN).as_posix() for k in drafting.KINDS for p in (BUILTIN / k).glob("*.j2")
+    p.relative_to(BUILTIN).as_posix()
+    for k in drafting.KINDS
+    for p in (BUILTIN / k).glob("*.j2")
+    if not p.name.startswith("_")  # parts included by the drafts, never drafts themselves
 )
 
 
@@ -295,7 +303,7 @@ def test_every_template_renders_a_full_incident(rel, drafter, md_snapshot):
 def test_builtin_templates_pass_the_check():
     assert drafting.check_templates([BUILTIN]) == []
     facts = drafting.template_facts([BUILTIN])
-    assert set(facts) == set(ALL_TEMPLATES)
+    assert {r for r in facts if not r.split("/")[-1].startswith("_")} == set(ALL_TEMPLATES)
     assert "persons_in_quebec" in facts["regulator/qc.fr.md.j2"]
 
 
@@ -323,7 +331,7 @@ def test_cnil_letter_has_every_article_33_element_and_the_form_fields(drafter):
         "Divulgation d'opinions politiques",
         "## 5. Mesures prises ou envisagées",  # 33(3)(d)
         "Vendor access revoked and all credentials rotated",
-        "Revoir le contrat",
+        "An independent audit of the vendor's security",  # a planned measure, not a step title
         "prise de connaissance de la violation : 25 novembre 2026 à 14 h 00",
         "Date ou période de la violation : du 5 novembre 2026 au 24 novembre 2026",
     ]:
@@ -516,11 +524,14 @@ def _with_facts(incident: Incident, facts: dict) -> Incident:
     return replace(incident, facts=facts)
 
 
-def test_notes_appear_verbatim_in_the_letter_and_the_report(drafter):
-    for kind, jurisdiction in [("regulator", "qc"), ("report", None)]:
-        context = full_context(jurisdiction or "qc", "fr")
-        text = drafter.render(kind, context=context, jurisdiction=jurisdiction, lang="fr").text
-        assert NOTE in text
+def test_a_timeline_note_reaches_the_report_but_never_the_letter(drafter):
+    """The boundary: a note is the record's, the letter says only what was written for it."""
+    context = full_context("qc", "fr")
+    letter = drafter.render("regulator", context=context, jurisdiction="qc", lang="fr").text
+    report = drafter.render("report", context=context, jurisdiction=None, lang="fr").text
+    assert NOTE not in letter and "Assessed: very high" not in letter
+    assert "Vendor access revoked and all credentials rotated" in letter  # a measure
+    assert NOTE in report
 
 
 def test_templates_cannot_reach_python_internals(tmp_path):

@@ -115,6 +115,14 @@ class Note(_Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Measure(_Command):
+    """``measure [planned] TEXT``: a measure worded for the outside (the drafts quote it)."""
+
+    text: str
+    planned: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Aware(_Command):
     """``when`` is the raw time text; :func:`incidentbot.core.when.parse_when` reads it."""
 
@@ -176,6 +184,7 @@ Command: TypeAlias = (
     | Skip
     | Assign
     | Note
+    | Measure
     | Aware
     | Assess
     | Notified
@@ -208,6 +217,7 @@ _SUBS: tuple[_Sub, ...] = (
     _Sub("skip", ("passer",)),
     _Sub("assign", ("assigner",)),
     _Sub("note", ()),
+    _Sub("measure", ("mesure",)),
     _Sub("aware", ("connu",)),
     _Sub("assess", ("évaluer", "evaluer")),
     _Sub("notified", ("notifié", "notifie")),
@@ -486,6 +496,18 @@ def _note(text: str, pos: int, ref: str | None) -> Command:
     return Note(ref=ref, text=body)
 
 
+_PLANNED = frozenset({"planned", "prévue", "prevue", "planifiée", "planifiee", "envisagée"})
+
+
+def _measure(text: str, pos: int, ref: str | None) -> Command:
+    words = _words(text, pos)
+    planned = bool(words) and _fold(text[words[0].start : words[0].end]) in _PLANNED
+    body = _rest(text, words[0].end) if planned else _rest(text, pos)
+    if not body:
+        raise _missing("measure", "text")
+    return Measure(ref=ref, text=body, planned=planned)
+
+
 def _aware(text: str, pos: int, ref: str | None) -> Command:
     when = _rest(text, pos)
     if not when:
@@ -600,6 +622,7 @@ _PARSERS: Mapping[str, _Parser] = {
     "skip": _skip,
     "assign": _assign,
     "note": _note,
+    "measure": _measure,
     "aware": _aware,
     "assess": _assess,
     "notified": _notified,

@@ -115,7 +115,18 @@ def as_datetime(value: Any) -> datetime | date | str:
         return text  # free text such as "early November 2017": printed as given
 
 
+def _premier(text: str, lang: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1er décembre »."""
+    if lang == "fr" and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
+
+
 def _format_when(value: Any, *, time: bool) -> str:
+    return _premier(_format_when_plain(value, time=time), _state().lang)
+
+
+def _format_when_plain(value: Any, *, time: bool) -> str:
     state = _state()
     locale = LOCALES.get(state.lang, "en_GB")
     when = as_datetime(value)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil.parser import isoparse
 
 from incidentbot import drafting
+from incidentbot.core import severity
 from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
 from incidentbot.errors import NotFound, Refused, UsageError
 from incidentbot.service import reports
@@ -74,8 +75,15 @@ def draft_context(
         if row["audience"] == "authority":
             entry.setdefault("notified_at", isoparse(row["notified_at"]))
             entry.setdefault("reference", row["reference"])
+        else:
+            entry.setdefault("persons_notified_at", isoparse(row["notified_at"]))
     assessment = reports.assessment_json(svc.latest_assessment(ref))
+    if assessment is not None:
+        # the severity explanation in the draft's language (the store keeps the method)
+        computed = severity.assess(severity.Inputs.from_json(assessment["inputs"]))
+        assessment["explain"] = computed.explain(lang)
     tz = ZoneInfo(getattr(svc, "timezone", "UTC"))
+    clocks = svc.clocks(incident)
     context = drafting.build_context(
         incident=incident,
         steps=svc.store.steps(ref),
@@ -89,14 +97,16 @@ def draft_context(
         lang=lang,
         tz=tz,
         now=svc.clock(),
+        jurisdictions=[
+            svc.catalogue.jurisdictions[j]
+            for j in incident.jurisdictions
+            if j in svc.catalogue.jurisdictions
+        ],
+        due={c.key: c.due_at or c.target_at for c in clocks},
     )
     if jurisdiction is not None:
         clock = next(
-            (
-                c
-                for c in svc.clocks(incident)
-                if c.jurisdiction == jurisdiction.id and c.audience == "authority"
-            ),
+            (c for c in clocks if c.jurisdiction == jurisdiction.id and c.audience == "authority"),
             None,
         )
         context["overdue"] = bool(clock and clock.state in ("overdue", "notified_late"))
@@ -222,23 +232,21 @@ def _draft(row: Mapping[str, Any]) -> Draft:
         approved_by=row["approved_by"],
         approved_at=isoparse(row["approved_at"]) if row["approved_at"] else None,
         missing=tuple(json.loads(row["missing"] or "[]")),
+        variant=row.get("variant"),
     )
 
 
 def draft_name(row: Mapping[str, Any]) -> str:
-    name = _draft(row).name
-    return (
-        name
-        if not row.get("variant")
-        else name.replace(f"-v{row['version']}", f"-{row['variant']}-v{row['version']}")
-    )
+    """The one name of a stored draft, with its variant (``press-holding-fr-v1``)."""
+    return _draft(row).name
 
 
 def find_draft(svc: IncidentService, ref: str, name: str) -> dict[str, Any]:
-    """A draft by its name (``regulator-qc-fr-v2``), or the latest of a kind (``press``)."""
+    """A draft by its exact name (``press-holding-fr-v1`` names that draft and no other), or
+    the latest whose name starts with the words given (``press-holding``)."""
     rows = svc.store.rows("drafts", "incident = ?", [ref], order_by="id")
     wanted = name.strip().lower()
-    exact = [r for r in rows if draft_name(r) == wanted or _draft(r).name == wanted]
+    exact = [r for r in rows if draft_name(r) == wanted]
     if exact:
         return exact[-1]
     prefix = [r for r in rows if draft_name(r).startswith(wanted + "-")]

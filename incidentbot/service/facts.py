@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core.model import EventKind
 from incidentbot.core.when import parse_when, parse_zone
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 from incidentbot.service.incidents import NO, YES
 from incidentbot.views import Ack
 
@@ -21,6 +22,8 @@ FACT_KEYS = (
 "lessons", "hack_and_leak",
 )  # fmt: skip
 TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at"}
+SCHEDULE_FACTS = {"election_silence_starts"}
+"""Facts that name a time to come: a future time is what staff record."""
 NUMBER_FACTS = {"persons_in_quebec"}
 BOOL_FACTS = {"hack_and_leak"}
 
@@ -37,7 +40,10 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
     stored: Any = value.strip()
     if key in TIME_FACTS:
         stored = parse_when(
-            stored, now=svc.clock(), tz=parse_zone(svc.policy.default_timezone)
+            stored,
+            now=svc.clock(),
+            tz=parse_zone(svc.policy.default_timezone),
+            future=key in SCHEDULE_FACTS,
         ).isoformat()
     if key in NUMBER_FACTS:
         if not stored.isdigit():
@@ -63,3 +69,34 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         )
     svc.changed(ref, "fact")
     return Ack("fact_set", {"ref": ref, "key": key}, incident=incident)
+
+
+MEASURE_MAX = 2_000
+
+
+def add_measure(
+    svc: IncidentService, ref: str, text: str, *, planned: bool = False, actor: str
+) -> Ack:
+    """A measure worded for the outside: the only "measures taken / planned" a draft quotes.
+
+    Step notes and open step titles stay in the record; a measure is what staff chose to say
+    to the regulator, the persons and the press (README.md, "What a draft may quote").
+    """
+    body = (text or "").strip()
+    if not body:
+        raise UsageError(Message("measure.empty"))
+    if len(body) > MEASURE_MAX:
+        raise UsageError(Message("measure.too_long", n=len(body), max=MEASURE_MAX))
+    with svc.store.transaction():
+        incident = svc.resolve(ref, actor=actor, action="add_measure")
+        svc.ensure_open(incident)
+        svc.record(
+            incident,
+            EventKind.MEASURE,
+            body,
+            actor,
+            data={"measure": body, "planned": planned},
+        )
+    svc.changed(ref, "measure")
+    key = "measure_planned_added" if planned else "measure_added"
+    return Ack(key, {"ref": ref, "text": body}, incident=incident)
