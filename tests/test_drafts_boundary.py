@@ -295,3 +295,35 @@ def test_each_draft_has_its_own_name_file_and_approval(tmp_path: Path) -> None:
     data = json.loads(exported.stdout)
     approved = [e for e in data["timeline"] if e["kind"] == "draft_approved"]
     assert [e["text"] for e in approved] == ["press-holding-fr-v1"]
+
+
+def test_a_uk_incident_names_the_ico_and_never_the_cnil(tmp_path: Path) -> None:
+    case = Case(
+        "uk-hack",
+        "uk",
+        """\
+declare Mailboxes hacked and dumped playbook=hack-and-leak aware="2026-11-28 09:00" jurisdiction=uk lang=en
+steps
+declare Boîtes piratées playbook=insider-access jurisdiction=qc,ca lang=fr
+INC-2 steps
+""",
+        (),
+    )
+    result, _ = _run(case, tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert re.search(r"notify-regulator\W*Notifier l'ICO\b", result.stdout), result.stdout
+    assert "CNIL" not in result.stdout
+    export = subprocess.run(
+        [sys.executable, "-m", "incidentbot.cli", "export", "INC-2", "--format", "json"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("INCIDENTBOT_")},
+            "HOME": str(tmp_path),
+            "INCIDENTBOT_DB": str(tmp_path / "bot.db"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    steps = {s["id"]: s for s in json.loads(export.stdout)["steps"]}
+    assert steps["notify-regulator"]["title"]["fr"] == "Notifier la CAI et le CPVP"

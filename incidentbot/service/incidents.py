@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core import commands as cmd
+from incidentbot.core import playbook
 from incidentbot.core.model import (
     EventKind,
     Incident,
@@ -142,7 +143,9 @@ def declare(
             [
                 Step(
                     incident=ref,
-                    definition=d,
+                    definition=playbook.for_incident(
+                        d, [svc.catalogue.jurisdictions[j] for j in juris]
+                    ),
                     due_at=(aware_at + d.due) if aware_at is not None and d.due else None,
                 )
                 for d in pb.steps
