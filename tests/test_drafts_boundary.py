@@ -327,3 +327,24 @@ INC-2 steps
     )
     steps = {s["id"]: s for s in json.loads(export.stdout)["steps"]}
     assert steps["notify-regulator"]["title"]["fr"] == "Notifier la CAI et le CPVP"
+
+
+def test_a_second_assessment_changes_only_the_keys_given(tmp_path: Path) -> None:
+    case = Case(
+        "reassess",
+        "fr",
+        """\
+declare Fuite playbook=generic-breach aware="2026-11-28 09:00" jurisdiction=fr lang=fr
+assess data=contact,political persons=120 identifiable=full confidentiality=unknown_recipient integrity=none availability=none malicious=yes encrypted=no
+assess persons=2300
+draft regulator fr
+""",
+        (),
+    )
+    result, drafts = _run(case, tmp_path)
+    assert result.returncode == 0, result.stdout
+    letter = drafts["INC-1-regulator-fr-fr-v1.md"]
+    assert re.search(r"2\s300", letter)  # the new count, in French digits
+    assert "données révélant des opinions politiques" in letter  # kept from version 1
+    assert "calcul de la gravité" not in letter  # the severity explanation reaches the letter
+    assert "confidentialité" in letter.split("Niveau de gravité retenu")[1].split("\n")[0]
