@@ -744,3 +744,25 @@ def test_campaign_guidance_follows_the_incident(drafter):
     press = drafter.render("press", context=context, jurisdiction=None, lang="fr").text
     assert "> Note pour l'auteur : des documents ont été volés et publiés." in press
     assert "réserve électorale commence le 5 décembre 2026 à 0 h 00" in press
+
+
+def test_every_setting_a_missing_fact_hint_names_loads_and_fills_that_fact(tmp_path):
+    """A hint that names a setting the loader rejects would break start-up (issue 15)."""
+    from incidentbot import config
+    from incidentbot.service.drafts import draft_config
+
+    named = {
+        name: fact.supplied_by.split("] ", 1)[1]
+        for name, fact in drafting.FACTS.items()
+        if fact.supplied_by.startswith("config [organization] ")
+    }
+    assert {"contact_name", "dpo_name", "letterhead", "signature", "press_contact"} <= set(named)
+    toml = "[organization]\n" + "".join(f'{key} = "value of {key}"\n' for key in named.values())
+    path = tmp_path / "incidentbot.toml"
+    path.write_text(toml, encoding="utf-8")
+    settings = config.load({"INCIDENTBOT_CONFIG": str(path)})
+    context = full_context("qc", "en", config=draft_config(settings.organization))
+    for name, key in named.items():
+        assert context[name] == f"value of {key}", name
+    for name, fact in drafting.FACTS.items():
+        assert "config [" not in fact.supplied_by or name in named, fact.supplied_by

@@ -348,3 +348,33 @@ draft regulator fr
     assert "données révélant des opinions politiques" in letter  # kept from version 1
     assert "calcul de la gravité" not in letter  # the severity explanation reaches the letter
     assert "confidentialité" in letter.split("Niveau de gravité retenu")[1].split("\n")[0]
+
+
+def test_the_tz_given_at_declare_is_kept_for_later_times(tmp_path: Path) -> None:
+    case = Case(
+        "tz",
+        "fr",  # the campaign's zone is Europe/Paris; this incident is in Toronto
+        """\
+declare Fuite playbook=generic-breach tz=America/Toronto jurisdiction=qc lang=fr
+fact occurred_at 2026-11-18 10:00
+aware 2026-11-19 09:00
+""",
+        (),
+    )
+    result, _ = _run(case, tmp_path)
+    assert result.returncode == 0, result.stdout
+    export = subprocess.run(
+        [sys.executable, "-m", "incidentbot.cli", "export", "INC-1", "--format", "json"],
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("INCIDENTBOT_")},
+            "HOME": str(tmp_path),
+            "INCIDENTBOT_DB": str(tmp_path / "bot.db"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    incident = json.loads(export.stdout)["incident"]
+    assert incident["aware_at"].startswith("2026-11-19T14:00")  # 9:00 in Toronto, in UTC
+    assert incident["facts"]["occurred_at"].startswith("2026-11-18T15:00")

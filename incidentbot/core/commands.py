@@ -415,12 +415,23 @@ def _help(text: str, pos: int, ref: str | None) -> Command:
     return Help(ref=ref, topic=topic)
 
 
+_TIME_KEYS = frozenset({"aware", "detected"})
+_TIME_TAIL = re.compile(r"\d{1,2}(?:[:h]\d{0,2})?(?:\s|$)|(?:am|pm|heures?|hours?|ago)\b", re.I)
+
+
 def _declare(text: str, pos: int, ref: str | None) -> Command:
     options: dict[str, str] = {}
     runs: list[str] = []
     run_start: int | None = None
     run_end = 0
+    previous: str | None = None
     for w in _kv_words(text, pos, "declare"):
+        if w.key is None and previous in _TIME_KEYS and _TIME_TAIL.match(text, w.start):
+            # aware=hier 18h00: the time would silently end up in the title
+            raise _refusal(
+                "declare_unquoted", "declare", key=previous, word=_show(text[w.start : w.end])
+            )
+        previous = _DECLARE_KEY_ALIASES.get(w.key, w.key) if w.key else None
         if w.key is None:
             if run_start is None:
                 run_start = w.start

@@ -10,7 +10,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
 
@@ -19,6 +18,7 @@ from incidentbot.core import severity
 from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
 from incidentbot.errors import NotFound, Refused, UsageError
 from incidentbot.service import reports
+from incidentbot.service.incidents import incident_tz
 from incidentbot.store import to_text
 from incidentbot.views import Ack, DraftView
 
@@ -82,7 +82,7 @@ def draft_context(
         # the severity explanation in the draft's language (the store keeps the method)
         computed = severity.assess(severity.Inputs.from_json(assessment["inputs"]))
         assessment["explain"] = computed.explain(lang)
-    tz = ZoneInfo(getattr(svc, "timezone", "UTC"))
+    tz = incident_tz(svc, incident)
     clocks = svc.clocks(incident)
     context = drafting.build_context(
         incident=incident,

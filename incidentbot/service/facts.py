@@ -6,10 +6,10 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
-from incidentbot.core.when import parse_when, parse_zone
+from incidentbot.core.when import parse_when
 from incidentbot.errors import UsageError
 from incidentbot.i18n import Message
-from incidentbot.service.incidents import NO, YES
+from incidentbot.service.incidents import NO, YES, incident_tz
 from incidentbot.views import Ack
 
 if TYPE_CHECKING:
@@ -39,11 +39,9 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         )
     stored: Any = value.strip()
     if key in TIME_FACTS:
+        zone = incident_tz(svc, svc.resolve(ref, actor=actor, action="set_fact"))
         stored = parse_when(
-            stored,
-            now=svc.clock(),
-            tz=parse_zone(svc.policy.default_timezone),
-            future=key in SCHEDULE_FACTS,
+            stored, now=svc.clock(), tz=zone, future=key in SCHEDULE_FACTS
         ).isoformat()
     if key in NUMBER_FACTS:
         if not stored.isdigit():
