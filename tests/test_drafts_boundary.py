@@ -378,3 +378,40 @@ aware 2026-11-19 09:00
     incident = json.loads(export.stdout)["incident"]
     assert incident["aware_at"].startswith("2026-11-19T14:00")  # 9:00 in Toronto, in UTC
     assert incident["facts"]["occurred_at"].startswith("2026-11-18T15:00")
+
+
+def test_occurred_at_takes_a_day_a_month_or_a_period_and_prints_no_midnight(
+    tmp_path: Path,
+) -> None:
+    case = Case(
+        "periods",
+        "fr",
+        """\
+declare Fuite playbook=generic-breach jurisdiction=fr lang=fr
+fact occurred_at 2017-11-01/2018-04-04
+draft regulator fr
+fact occurred_at 2017-11
+draft regulator fr
+fact occurred_at 2026-11-18
+draft regulator fr
+""",
+        (),
+    )
+    result, drafts = _run(case, tmp_path)
+    assert result.returncode == 0, result.stdout
+    lines = [
+        next(line for line in drafts[f"INC-1-regulator-fr-fr-v{n}.md"].splitlines()
+             if "Date ou période de la violation" in line)
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    assert lines[0].endswith("du 1er novembre 2017 au 4 avril 2018")
+    assert lines[1].endswith("novembre 2017")
+    assert lines[2].endswith("18 novembre 2026")
+    assert not any(" h " in line for line in lines)
+    refused = _run(
+        Case(
+            "bad", "fr", "declare X playbook=generic-breach\nfact occurred_at 2018-04/2017-11\n", ()
+        ),
+        tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
+    )[0]
+    assert "2018-04/2017-11" in refused.stdout and refused.returncode == 1

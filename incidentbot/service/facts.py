@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
@@ -23,6 +25,9 @@ FACT_KEYS = (
 )  # fmt: skip
 TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at"}
 SCHEDULE_FACTS = {"election_silence_starts"}
+PERIOD_FACTS = {"occurred_at"}
+"""Facts staff know as a day, a month or a period (``2017-11``, ``2017-11-01/2018-04-04``)."""
+_PERIOD_PART = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
 """Facts that name a time to come: a future time is what staff record."""
 NUMBER_FACTS = {"persons_in_quebec"}
 BOOL_FACTS = {"hack_and_leak"}
@@ -38,7 +43,9 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
             message_fr=f"Fait « {key} » inconnu. Faits : {', '.join(FACT_KEYS)}.",
         )
     stored: Any = value.strip()
-    if key in TIME_FACTS:
+    if key in PERIOD_FACTS and _PERIOD_PART.fullmatch(stored.split("/")[0].strip()):
+        stored = _period(stored, key)
+    elif key in TIME_FACTS:
         zone = incident_tz(svc, svc.resolve(ref, actor=actor, action="set_fact"))
         stored = parse_when(
             stored, now=svc.clock(), tz=zone, future=key in SCHEDULE_FACTS
@@ -67,6 +74,22 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         )
     svc.changed(ref, "fact")
     return Ack("fact_set", {"ref": ref, "key": key}, incident=incident)
+
+
+def _period(value: str, key: str) -> str:
+    """A day, a month, or a period of days or months, kept as typed (ISO): the drafts print
+    « 18 novembre 2026 », « novembre 2017 », « du 1er novembre 2017 au 4 avril 2018 »."""
+    parts = [p.strip() for p in value.split("/")]
+    if len(parts) > 2 or not all(_PERIOD_PART.fullmatch(p) for p in parts):
+        raise UsageError(Message("facts.period", key=key, value=value))
+    for part in parts:
+        try:
+            date.fromisoformat(part if len(part) == 10 else part + "-01")
+        except ValueError:
+            raise UsageError(Message("facts.period", key=key, value=value)) from None
+    if len(parts) == 2 and parts[0] > parts[1]:
+        raise UsageError(Message("facts.period", key=key, value=value))
+    return "/".join(parts)
 
 
 MEASURE_MAX = 2_000
