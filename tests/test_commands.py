@@ -452,3 +452,14 @@ def test_a_measure_is_taken_or_planned_in_both_languages() -> None:
         text="Audit du prestataire", planned=True
     )
     assert refused("measure planned").text("en")
+
+
+def test_help_assess_lists_every_key_with_its_values() -> None:
+    from incidentbot.core.assess_inputs import KEYS
+    from incidentbot.core.commands import usage_text
+
+    text = usage_text("en", "assess")
+    for key in KEYS:
+        assert f"  {key}=" in text
+    assert "confidentiality=none|known_recipient|unknown_recipient|unknown" in text
+    assert "declare" not in text  # that subcommand only, not the whole help

@@ -687,5 +687,12 @@ def usage(topic: str | None = None) -> list[Message]:
 
 
 def usage_text(lang: str, topic: str | None = None) -> str:
-    """:func:`usage` worded in ``lang`` (for front ends that want the text)."""
-    return "\n".join(render(line, lang) for line in usage(topic))
+    """:func:`usage` worded in ``lang`` (for front ends that want the text); ``help assess``
+    adds the assessment's keys and the values each takes."""
+    lines = [render(line, lang) for line in usage(topic)]
+    if topic is not None and _ALIASES.get(_fold(topic)) == "assess":
+        from incidentbot.core.assess_inputs import vocabulary
+
+        lines.append(render(Message("commands.usage.assess_keys"), lang))
+        lines += [f"  {key}={values}" for key, values in vocabulary()]
+    return "\n".join(lines)
