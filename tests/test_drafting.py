@@ -40,6 +40,13 @@ NOTE = "Vendor says {{ 7*7 }} {% raw %}x{% endraw %} <!channel> & logs are kept.
 JURISDICTIONS = {
     "qc": Jurisdiction(
         id="qc",
+        statutory_note={
+            "en": "Binding on Québec provincial parties since 2023-09-22 (Election Act "
+            "s. 127.22); for a municipal party, unverified: followed as good practice.",
+            "fr": "S'applique aux partis provinciaux du Québec depuis le 2023-09-22 (Loi "
+            "électorale, art. 127.22) ; pour un parti municipal, ce n'est pas vérifié : il la "
+            "suit comme bonne pratique.",
+        },
         name={"en": "Québec", "fr": "Québec"},
         authority="CAI",
         authority_name={
