@@ -691,9 +691,13 @@ def _plain(markdown: str) -> list[str]:
 def test_docx_holds_the_same_text(drafter):
     rendered = drafter.render("regulator", context=full_context("qc", "fr"), jurisdiction="qc",
                               lang="fr")  # fmt: skip
-    data = drafting.to_docx(rendered.text, title="Déclaration INC-7")
+    data = drafting.to_docx(rendered.text, title="Déclaration INC-7", lang="fr")
     document = docx.Document(io.BytesIO(data))
     assert document.core_properties.title == "Déclaration INC-7"
+    assert document.core_properties.language == "fr-FR"
+    assert 'w:val="fr-FR"' in document.styles["Normal"].element.xml
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     texts = [line for p in document.paragraphs for line in p.text.split("\n") if line.strip()]
     assert texts == _plain(rendered.text)
     styles = {p.style.name for p in document.paragraphs}

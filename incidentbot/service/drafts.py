@@ -206,7 +206,9 @@ def draft(
     base = f"{ref}-{d.name}"
     files = {
         f"{base}.md": rendered.text.encode("utf-8"),
-        f"{base}.docx": drafting.to_docx(rendered.text, title=f"{ref} — {kind}"),
+        f"{base}.docx": drafting.to_docx(
+            rendered.text, title=f"{ref} — {_kind_title(kind, lang)}", lang=lang
+        ),
     }
     return DraftView(
         incident=incident,
@@ -216,6 +218,22 @@ def draft(
         previous_version=prev["version"] if prev and diff_text else None,
         files=files,
     )
+
+
+_KIND_TITLES = {
+    "press": ("Press statement", "Communiqué de presse"),
+    "regulator": ("Notification to the regulator", "Notification à l'autorité"),
+    "notice": ("Notice to the persons concerned", "Information des personnes concernées"),
+    "staff": ("Notice to staff", "Note à l'équipe"),
+    "vendor": ("Letter to the vendor", "Lettre au prestataire"),
+    "report": ("Post-incident report", "Rapport post-incident"),
+}
+
+
+def _kind_title(kind: str, lang: str) -> str:
+    """The document title of a draft, in the draft's language (not the bot's kind id)."""
+    en, fr = _KIND_TITLES.get(kind, (kind, kind))
+    return fr if lang == "fr" else en
 
 
 def _draft(row: Mapping[str, Any]) -> Draft:
