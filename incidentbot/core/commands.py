@@ -649,6 +649,10 @@ _PARSERS: Mapping[str, _Parser] = {
 
 def parse(text: str) -> Command:
     """Read the text after ``/incident``; raise :class:`UsageError` when it is not a command."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no store, page or Slack message can hold it
+        raise UsageError(Message("commands.not_text")) from None
     words = _WORD.finditer(text)
     first = next(words, None)
     ref: str | None = None
