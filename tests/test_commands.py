@@ -22,6 +22,7 @@ from incidentbot.core.commands import (
     Draft,
     Help,
     ListIncidents,
+    Measure,
     Note,
     Notified,
     Register,
@@ -428,3 +429,37 @@ def test_reference_prefix_applies_to_any_command(n: int, inc: str, text: str, ga
     command = parse(f"{inc}-{n}{gap}{text}")
     assert command.ref == f"INC-{n}"
     assert command == dataclasses.replace(parse(text), ref=f"INC-{n}")
+
+
+@pytest.mark.parametrize(
+    "text", ["declare Fichier volé aware=hier 18h00", "declare Leak detected=yesterday 6 pm"]
+)
+def test_an_unquoted_time_is_refused_naming_its_option(text: str) -> None:
+    error = refused(text)
+    assert "aware=" in error.text("en") or "detected=" in error.text("en")
+    assert "quotes" in error.text("en") and "guillemets" in error.text("fr")
+
+
+def test_a_quoted_time_and_a_title_after_options_are_read() -> None:
+    command = parse('declare Fichier volé aware="hier 18h00"')
+    assert command.title == "Fichier volé" and command.options["aware"] == "hier 18h00"
+    assert parse("declare aware=2026-11-30 Donor file").title == "Donor file"
+
+
+def test_a_measure_is_taken_or_planned_in_both_languages() -> None:
+    assert parse("measure Access revoked") == Measure(text="Access revoked")
+    assert parse("mesure prévue Audit du prestataire") == Measure(
+        text="Audit du prestataire", planned=True
+    )
+    assert refused("measure planned").text("en")
+
+
+def test_help_assess_lists_every_key_with_its_values() -> None:
+    from incidentbot.core.assess_inputs import KEYS
+    from incidentbot.core.commands import usage_text
+
+    text = usage_text("en", "assess")
+    for key in KEYS:
+        assert f"  {key}=" in text
+    assert "confidentiality=none|known_recipient|unknown_recipient|unknown" in text
+    assert "declare" not in text  # that subcommand only, not the whole help

@@ -40,6 +40,13 @@ NOTE = "Vendor says {{ 7*7 }} {% raw %}x{% endraw %} <!channel> & logs are kept.
 JURISDICTIONS = {
     "qc": Jurisdiction(
         id="qc",
+        statutory_note={
+            "en": "Binding on Québec provincial parties since 2023-09-22 (Election Act "
+            "s. 127.22); for a municipal party, unverified: followed as good practice.",
+            "fr": "S'applique aux partis provinciaux du Québec depuis le 2023-09-22 (Loi "
+            "électorale, art. 127.22) ; pour un parti municipal, ce n'est pas vérifié : il la "
+            "suit comme bonne pratique.",
+        },
         name={"en": "Québec", "fr": "Québec"},
         authority="CAI",
         authority_name={
@@ -219,6 +226,11 @@ def full_events() -> list[TimelineEvent]:
         TimelineEvent("INC-7", 2, AWARE + timedelta(hours=1), "Luc Gagnon", "note", NOTE),
         TimelineEvent("INC-7", 3, AWARE + timedelta(hours=2), "Sophie Roy", "assessed",
                       "Assessed: very high"),
+        TimelineEvent("INC-7", 4, AWARE + timedelta(hours=2), "Luc Gagnon", "measure",
+                      "Vendor access revoked and all credentials rotated",
+                      {"planned": False}),
+        TimelineEvent("INC-7", 5, AWARE + timedelta(hours=3), "Luc Gagnon", "measure",
+                      "An independent audit of the vendor's security", {"planned": True}),
     ]  # fmt: skip
 
 
@@ -259,7 +271,10 @@ def drafter() -> drafting.Drafter:
 
 
 ALL_TEMPLATES = sorted(
-    p.relative_to(BUILTIN).as_posix() for k in drafting.KINDS for p in (BUILTIN / k).glob("*.j2")
+    p.relative_to(BUILTIN).as_posix()
+    for k in drafting.KINDS
+    for p in (BUILTIN / k).glob("*.j2")
+    if not p.name.startswith("_")  # parts included by the drafts, never drafts themselves
 )
 
 
@@ -295,7 +310,7 @@ def test_every_template_renders_a_full_incident(rel, drafter, md_snapshot):
 def test_builtin_templates_pass_the_check():
     assert drafting.check_templates([BUILTIN]) == []
     facts = drafting.template_facts([BUILTIN])
-    assert set(facts) == set(ALL_TEMPLATES)
+    assert {r for r in facts if not r.split("/")[-1].startswith("_")} == set(ALL_TEMPLATES)
     assert "persons_in_quebec" in facts["regulator/qc.fr.md.j2"]
 
 
@@ -323,7 +338,7 @@ def test_cnil_letter_has_every_article_33_element_and_the_form_fields(drafter):
         "Divulgation d'opinions politiques",
         "## 5. Mesures prises ou envisagées",  # 33(3)(d)
         "Vendor access revoked and all credentials rotated",
-        "Revoir le contrat",
+        "An independent audit of the vendor's security",  # a planned measure, not a step title
         "prise de connaissance de la violation : 25 novembre 2026 à 14 h 00",
         "Date ou période de la violation : du 5 novembre 2026 au 24 novembre 2026",
     ]:
@@ -516,11 +531,14 @@ def _with_facts(incident: Incident, facts: dict) -> Incident:
     return replace(incident, facts=facts)
 
 
-def test_notes_appear_verbatim_in_the_letter_and_the_report(drafter):
-    for kind, jurisdiction in [("regulator", "qc"), ("report", None)]:
-        context = full_context(jurisdiction or "qc", "fr")
-        text = drafter.render(kind, context=context, jurisdiction=jurisdiction, lang="fr").text
-        assert NOTE in text
+def test_a_timeline_note_reaches_the_report_but_never_the_letter(drafter):
+    """The boundary: a note is the record's, the letter says only what was written for it."""
+    context = full_context("qc", "fr")
+    letter = drafter.render("regulator", context=context, jurisdiction="qc", lang="fr").text
+    report = drafter.render("report", context=context, jurisdiction=None, lang="fr").text
+    assert NOTE not in letter and "Assessed: very high" not in letter
+    assert "Vendor access revoked and all credentials rotated" in letter  # a measure
+    assert NOTE in report
 
 
 def test_templates_cannot_reach_python_internals(tmp_path):
@@ -673,9 +691,13 @@ def _plain(markdown: str) -> list[str]:
 def test_docx_holds_the_same_text(drafter):
     rendered = drafter.render("regulator", context=full_context("qc", "fr"), jurisdiction="qc",
                               lang="fr")  # fmt: skip
-    data = drafting.to_docx(rendered.text, title="Déclaration INC-7")
+    data = drafting.to_docx(rendered.text, title="Déclaration INC-7", lang="fr")
     document = docx.Document(io.BytesIO(data))
     assert document.core_properties.title == "Déclaration INC-7"
+    assert document.core_properties.language == "fr-FR"
+    assert 'w:val="fr-FR"' in document.styles["Normal"].element.xml
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
     texts = [line for p in document.paragraphs for line in p.text.split("\n") if line.strip()]
     assert texts == _plain(rendered.text)
     styles = {p.style.name for p in document.paragraphs}
@@ -733,3 +755,25 @@ def test_campaign_guidance_follows_the_incident(drafter):
     press = drafter.render("press", context=context, jurisdiction=None, lang="fr").text
     assert "> Note pour l'auteur : des documents ont été volés et publiés." in press
     assert "réserve électorale commence le 5 décembre 2026 à 0 h 00" in press
+
+
+def test_every_setting_a_missing_fact_hint_names_loads_and_fills_that_fact(tmp_path):
+    """A hint that names a setting the loader rejects would break start-up (issue 15)."""
+    from incidentbot import config
+    from incidentbot.service.drafts import draft_config
+
+    named = {
+        name: fact.supplied_by.split("] ", 1)[1]
+        for name, fact in drafting.FACTS.items()
+        if fact.supplied_by.startswith("config [organization] ")
+    }
+    assert {"contact_name", "dpo_name", "letterhead", "signature", "press_contact"} <= set(named)
+    toml = "[organization]\n" + "".join(f'{key} = "value of {key}"\n' for key in named.values())
+    path = tmp_path / "incidentbot.toml"
+    path.write_text(toml, encoding="utf-8")
+    settings = config.load({"INCIDENTBOT_CONFIG": str(path)})
+    context = full_context("qc", "en", config=draft_config(settings.organization))
+    for name, key in named.items():
+        assert context[name] == f"value of {key}", name
+    for name, fact in drafting.FACTS.items():
+        assert "config [" not in fact.supplied_by or name in named, fact.supplied_by

@@ -158,3 +158,42 @@ async def test_card_checklist_button_answers_only_the_clicker(
     (answer,) = fake.responses["RCARD"]
     assert answer["response_type"] == "ephemeral"
     assert any(b.get("block_id", "").startswith("step|INC-1|") for b in answer["blocks"])
+
+
+@pytest.mark.asyncio
+async def test_a_completed_step_offers_a_public_measure_worded_by_staff(slack: Harness) -> None:
+    rid, blocks = await checklist(slack)
+    await click(slack, rid, blocks, "revoke-vendor-access", "step.done")
+    done_view = slack.last_modal()
+    await slack.interact(
+        view_submission(done_view, {"note": "Call with Logi K 9:10 (M. Lavoie)"}, user=DANA)
+    )
+    rid, blocks = await checklist(slack)
+    measure = next(
+        (el, b["block_id"])
+        for b in blocks
+        if b["type"] == "actions" and b["block_id"].startswith("measure|")
+        for el in b["elements"]
+        if el["value"].split("|")[1] == "revoke-vendor-access"
+    )
+    payload = block_actions(
+        clicked(*measure),
+        user=DANA,
+        channel=channel(slack),
+        response_url=slack.fake.response_url(rid),
+        message_ts="1700000000.000100",
+    )
+    await slack.interact(payload)
+    view = slack.last_modal()
+    assert view["callback_id"] == "step.measure"
+    field = next(b for b in view["blocks"] if b["type"] == "input")
+    prefilled = field["element"]["initial_value"]
+    assert "Logi K" not in prefilled  # the step's note is shown as internal, never pre-filled
+    assert "Logi K" in json.dumps(view["blocks"])
+
+    _, text = await slack.interact(view_submission(view, {"measure": " "}, user=DANA))
+    assert json.loads(text)["errors"].keys() == {"measure"}
+    await slack.interact(
+        view_submission(view, {"measure": "Our vendor's access was cut off."}, user=DANA)
+    )
+    assert events(slack, "measure") == [(DANA, "Our vendor's access was cut off.")]

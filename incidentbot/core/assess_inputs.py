@@ -320,3 +320,18 @@ def parse_inputs(options: Mapping[str, str]) -> Inputs:
         values[key] = _parse_value(key, value, raw)
     _check_recipient(values)
     return Inputs(**values)
+
+
+def vocabulary() -> list[tuple[str, str]]:
+    """Each key with the values it takes, in the vocabulary's order (``help assess``)."""
+    out: list[tuple[str, str]] = []
+    for key in KEYS:
+        if key == "data":
+            out.append((key, ",".join(DATA_CATEGORIES)))
+            continue
+        if key in COUNT_KEYS:
+            out.append((key, "N"))
+            continue
+        choices = ("yes", "no") if key in YES_NO_KEYS else LEVELS[key]
+        out.append((key, "|".join(dict.fromkeys((*choices, UNKNOWN)))))
+    return out

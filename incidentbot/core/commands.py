@@ -115,6 +115,14 @@ class Note(_Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Measure(_Command):
+    """``measure [planned] TEXT``: a measure worded for the outside (the drafts quote it)."""
+
+    text: str
+    planned: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Aware(_Command):
     """``when`` is the raw time text; :func:`incidentbot.core.when.parse_when` reads it."""
 
@@ -176,6 +184,7 @@ Command: TypeAlias = (
     | Skip
     | Assign
     | Note
+    | Measure
     | Aware
     | Assess
     | Notified
@@ -208,6 +217,7 @@ _SUBS: tuple[_Sub, ...] = (
     _Sub("skip", ("passer",)),
     _Sub("assign", ("assigner",)),
     _Sub("note", ()),
+    _Sub("measure", ("mesure",)),
     _Sub("aware", ("connu",)),
     _Sub("assess", ("évaluer", "evaluer")),
     _Sub("notified", ("notifié", "notifie")),
@@ -405,12 +415,23 @@ def _help(text: str, pos: int, ref: str | None) -> Command:
     return Help(ref=ref, topic=topic)
 
 
+_TIME_KEYS = frozenset({"aware", "detected"})
+_TIME_TAIL = re.compile(r"\d{1,2}(?:[:h]\d{0,2})?(?:\s|$)|(?:am|pm|heures?|hours?|ago)\b", re.I)
+
+
 def _declare(text: str, pos: int, ref: str | None) -> Command:
     options: dict[str, str] = {}
     runs: list[str] = []
     run_start: int | None = None
     run_end = 0
+    previous: str | None = None
     for w in _kv_words(text, pos, "declare"):
+        if w.key is None and previous in _TIME_KEYS and _TIME_TAIL.match(text, w.start):
+            # aware=hier 18h00: the time would silently end up in the title
+            raise _refusal(
+                "declare_unquoted", "declare", key=previous, word=_show(text[w.start : w.end])
+            )
+        previous = _DECLARE_KEY_ALIASES.get(w.key, w.key) if w.key else None
         if w.key is None:
             if run_start is None:
                 run_start = w.start
@@ -484,6 +505,18 @@ def _note(text: str, pos: int, ref: str | None) -> Command:
     if not body:
         raise _missing("note", "text")
     return Note(ref=ref, text=body)
+
+
+_PLANNED = frozenset({"planned", "prévue", "prevue", "planifiée", "planifiee", "envisagée"})
+
+
+def _measure(text: str, pos: int, ref: str | None) -> Command:
+    words = _words(text, pos)
+    planned = bool(words) and _fold(text[words[0].start : words[0].end]) in _PLANNED
+    body = _rest(text, words[0].end) if planned else _rest(text, pos)
+    if not body:
+        raise _missing("measure", "text")
+    return Measure(ref=ref, text=body, planned=planned)
 
 
 def _aware(text: str, pos: int, ref: str | None) -> Command:
@@ -600,6 +633,7 @@ _PARSERS: Mapping[str, _Parser] = {
     "skip": _skip,
     "assign": _assign,
     "note": _note,
+    "measure": _measure,
     "aware": _aware,
     "assess": _assess,
     "notified": _notified,
@@ -661,5 +695,12 @@ def usage(topic: str | None = None) -> list[Message]:
 
 
 def usage_text(lang: str, topic: str | None = None) -> str:
-    """:func:`usage` worded in ``lang`` (for front ends that want the text)."""
-    return "\n".join(render(line, lang) for line in usage(topic))
+    """:func:`usage` worded in ``lang`` (for front ends that want the text); ``help assess``
+    adds the assessment's keys and the values each takes."""
+    lines = [render(line, lang) for line in usage(topic)]
+    if topic is not None and _ALIASES.get(_fold(topic)) == "assess":
+        from incidentbot.core.assess_inputs import vocabulary
+
+        lines.append(render(Message("commands.usage.assess_keys"), lang))
+        lines += [f"  {key}={values}" for key, values in vocabulary()]
+    return "\n".join(lines)

@@ -54,6 +54,7 @@ class EventKind(StrEnum):
     STEP_ASSIGNED = "step_assigned"
     ROLE_ASSIGNED = "role_assigned"
     NOTE = "note"
+    MEASURE = "measure"
     SEVERITY_SET = "severity_set"
     FACT_SET = "fact_set"
     ASSESSED = "assessed"
@@ -238,12 +239,16 @@ class Draft:
     approved_by: str | None = None
     approved_at: datetime | None = None
     missing: tuple[str, ...] = ()
+    variant: str | None = None
 
     @property
     def name(self) -> str:
-        """How a user names this draft in ``approve``: ``regulator-fr-fr-v2``."""
+        """How a user names this draft in ``approve``, unique per incident: ``press-fr-v1``,
+        ``press-holding-fr-v1``, ``regulator-fr-complementary-fr-v2``."""
         parts = [self.kind]
         if self.jurisdiction:
             parts.append(self.jurisdiction)
+        if self.variant:
+            parts.append(self.variant.replace("_", "-"))
         parts.append(self.language)
         return "-".join(parts) + f"-v{self.version}"

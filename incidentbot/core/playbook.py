@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -771,3 +771,48 @@ def _string_map(rep: _Report, raw: Any, path: KeyPath, what: What) -> dict[str, 
         else:
             result[key] = value.strip()
     return result
+
+
+# --- the incident's own authorities in its steps ---------------------------------------------
+
+AUTHORITY = "{authority}"
+"""Written in a playbook's step title or guidance ("Notify {authority}"); an incident's steps
+name its own regulators instead (CNIL, ICO, CAI, OPC), from ``jurisdictions.yaml``."""
+
+
+def _article_fr(j: Jurisdiction) -> str:
+    """« la CNIL », « la CAI », « le CPVP », « l'ICO »: the article follows the full name."""
+    short = j.authority_name.get("fr", "").rsplit("(", 1)[-1].split(",")[0].rstrip(")").strip()
+    short = short or j.authority
+    first = (j.authority_name.get("fr") or j.authority).split()[0]
+    if short[:1] in "AEIOUÉ":
+        return f"l'{short}"
+    return f"le {short}" if first in ("Commissariat", "Bureau") else f"la {short}"
+
+
+def authority_words(jurisdictions: Iterable[Jurisdiction], lang: str) -> str:
+    """The incident's authorities as a step names them: "the CAI and the CNIL" / "la CAI et
+    la CNIL"; "the authority" / "l'autorité" when the incident has none."""
+    js = list(jurisdictions)
+    if lang == "fr":
+        names = [_article_fr(j) for j in js] or ["l'autorité de contrôle"]
+        joiner = " et "
+    else:
+        names = [f"the {j.authority}" for j in js] or ["the supervisory authority"]
+        joiner = " and "
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
+
+
+def for_incident(step: StepDef, jurisdictions: Iterable[Jurisdiction]) -> StepDef:
+    """The step as an incident under ``jurisdictions`` reads it: ``{authority}`` filled in."""
+    js = list(jurisdictions)
+
+    def fill(text: Mapping[str, str]) -> dict[str, str]:
+        return {
+            lang: value.replace(AUTHORITY, authority_words(js, lang))
+            for lang, value in text.items()
+        }
+
+    if not any(AUTHORITY in v for v in (*step.title.values(), *step.guidance.values())):
+        return step
+    return replace(step, title=fill(step.title), guidance=fill(step.guidance))

@@ -197,11 +197,12 @@ def _read(text: str, now: datetime, zone: tzinfo) -> datetime:
     raise _Unreadable
 
 
-def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
+def parse_when(text: str, *, now: datetime, tz: tzinfo, future: bool = False) -> datetime:
     """The instant ``text`` names, as an aware UTC datetime; local times are read in ``tz``.
 
     ``now`` must be aware. Raises :class:`UsageError` for text in no known form, a date that is
-    not on the calendar, or a time more than a minute after ``now``.
+    not on the calendar, or a time more than a minute after ``now`` (unless ``future``: a
+    schedule, such as the start of the electoral silence).
     """
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
@@ -212,7 +213,7 @@ def parse_when(text: str, *, now: datetime, tz: tzinfo) -> datetime:
         raise _unreadable(text.strip()) from None
     except ValueError:  # the form is right but the calendar or the clock has no such value
         raise UsageError(Message("when.no_such_date", text=_shown(text.strip()))) from None
-    if at > now + TOLERANCE:
+    if at > now + TOLERANCE and not future:
         raise UsageError(
             Message("when.future", text=_shown(text.strip()), now=format_local(now, tz, "en"))
         )

@@ -19,7 +19,7 @@ Why it is built this way:
 The package, by part: :mod:`.facts` (the catalogue of facts, :data:`FACTS`, which ``templates
 check`` and the missing list both need), :mod:`.context` (an incident's facts shaped for the
 templates), :mod:`.render` (the sandbox, the markers, :class:`Drafter`), :mod:`.checks`
-(``templates check``) and :mod:`.output` (``.docx``, diff, hash). The wording of the drafts
+(``templates check``), :mod:`.statements` (what a draft may say about notification) and :mod:`.output` (``.docx``, diff, hash). The wording of the drafts
 lives in ``incidentbot/templates/``.
 """
 

@@ -29,6 +29,7 @@ from incidentbot.drafting.facts import (
     SPECIAL,
 )
 from incidentbot.drafting.render import as_when
+from incidentbot.drafting.statements import statements
 
 # --- the context -----------------------------------------------------------------------------
 
@@ -90,6 +91,8 @@ def build_context(
     lang: str,
     tz: tzinfo,
     now: datetime,
+    jurisdictions: Sequence[Jurisdiction] = (),
+    due: Mapping[str, datetime | None] | None = None,
 ) -> dict[str, Any]:
     """The facts of one incident, for one jurisdiction and language; ``None`` where unknown.
 
@@ -98,6 +101,14 @@ def build_context(
     ``config`` holds ``organization`` (name, id or ids, address, legal_representative),
     ``contact`` (name, email, phone), ``dpo`` (name, email), ``press`` (contact), and
     ``letterhead`` / ``signature`` (text, or ``{en, fr}``).
+
+    The boundary (README.md, "What a draft may quote"): the facts for the outside are the
+    incident's public facts, the assessment, the decisions in force, the notifications made and
+    the measures recorded with ``/incident measure``. Timeline notes, step notes, skip reasons
+    and open step titles are kept under ``timeline`` and ``steps_record`` for the internal
+    documents (staff notice, post-incident report) only. ``jurisdictions`` are all of the
+    incident's (for the statements about notification); ``due`` maps ``jid`` and
+    ``jid:persons`` to their deadline.
     """
     keys = _data_keys(assessment, incident.facts)
     return {
@@ -106,11 +117,33 @@ def build_context(
         **_the_authority(jurisdiction, lang),
         **_the_breach(incident, events, assessment, keys, lang),
         **_the_risk(incident, assessment, keys, lang),
-        **_the_measures(steps, lang),
+        **_the_measures(events),
         **_the_notifications(incident, jurisdiction, notifications, decisions, now),
-        **_the_campaign(incident, playbook),
+        **statements(
+            jurisdictions or ([jurisdiction] if jurisdiction else []),
+            assessment,
+            notifications,
+            decisions,
+            due or {},
+            lang,
+            now,
+        ),
+        **_the_campaign(incident, playbook, now),
+        "jurisdiction_ids": list(incident.jurisdictions),
+        "statutory_note": pick(jurisdiction.statutory_note, lang)
+        if jurisdiction is not None and jurisdiction.statutory_note
+        else None,
         "timeline": [
             {"at": e.at, "actor": e.actor, "kind": e.kind, "text": e.text} for e in events
+        ],
+        "steps_record": [
+            {
+                "title": pick(s.definition.title, lang),
+                "status": s.status.value,
+                "note": s.note,
+            }
+            for s in steps
+            if s.status is not StepStatus.PENDING
         ],
         "_tz": tz,
     }
@@ -192,8 +225,8 @@ def _the_breach(
     i = 0 if lang == "en" else 1
     facts = incident.facts
     inputs = (assessment or {}).get("inputs") or {}
-    notes = [e.text for e in events if e.kind == EventKind.NOTE and e.text]
-    circumstances = "\n\n".join(_text_list(facts.get("description") or incident.title) + notes)
+    # the public facts only: never the timeline's notes (README.md, "What a draft may quote")
+    circumstances = "\n\n".join(_text_list(facts.get("circumstances") or facts.get("description")))
     return {
         "data_categories": [DATA_LABELS.get(k, (k, k))[i] for k in keys],
         "special_category": bool(SPECIAL & set(keys)) if keys else None,
@@ -222,7 +255,12 @@ def _the_risk(
     risk = [LIKELIHOOD[flag][i] for flag in flags if flag in LIKELIHOOD]
     if SPECIAL & set(keys):
         risk.insert(0, SENSITIVE[i])
-    explain = (assessment or {}).get("explain") or (assessment or {}).get("explanation")
+    method = (assessment or {}).get("method") or {}
+    explain = (
+        (assessment or {}).get("explain")
+        or (assessment or {}).get("explanation")
+        or (method.get("explain") if isinstance(method, Mapping) else None)
+    )
     risk.extend(SCORE[i].format(line) for line in _text_list(explain))
     advice = _text_list(facts.get("persons_advice")) or [
         ADVICE[k][i] for k in dict.fromkeys(keys) if k in ADVICE
@@ -236,14 +274,16 @@ def _the_risk(
     }
 
 
-def _the_measures(steps: Sequence[Step], lang: str) -> dict[str, Any]:
-    """What was done and what is planned: the playbook's steps."""
-    return {
-        "measures_taken": [
-            s.note or pick(s.definition.title, lang) for s in steps if s.status is StepStatus.DONE
-        ],
-        "measures_planned": [pick(s.definition.title, lang) for s in steps if s.is_open],
-    }
+def _the_measures(events: Sequence[TimelineEvent]) -> dict[str, Any]:
+    """What was done and what is planned: the measures worded for the outside
+    (``/incident measure [planned] TEXT``), never a step's note or an open step's title."""
+    taken: list[str] = []
+    planned: list[str] = []
+    for e in events:
+        if e.kind != EventKind.MEASURE or not e.text:
+            continue
+        (planned if (e.data or {}).get("planned") else taken).append(e.text)
+    return {"measures_taken": taken, "measures_planned": planned}
 
 
 def _the_notifications(
@@ -268,7 +308,9 @@ def _the_notifications(
     shaped = [_decision(d) for d in decisions]
     mine = [d for d in shaped if d["jurisdiction"] == jid] if jid else shaped
     persons_notification = None
-    persons_at = as_when(facts.get("persons_notified_at"))
+    persons_at = as_when(
+        notification.get("persons_notified_at") or facts.get("persons_notified_at")
+    )
     if mine or persons_at:
         persons_notification = {
             "decision": bool(persons_at) or any(d["persons"] for d in mine),
@@ -288,13 +330,19 @@ def _the_notifications(
     }
 
 
-def _the_campaign(incident: Incident, playbook: Playbook | None) -> dict[str, Any]:
+def _the_campaign(incident: Incident, playbook: Playbook | None, now: datetime) -> dict[str, Any]:
     """The campaign's own circumstances: vendor, staff, lessons, electoral silence, leaks."""
     facts = incident.facts
     hack = _yes(facts.get("hack_and_leak"))
     if hack is None and playbook is not None:
         hack = playbook.id.replace("-", "_").startswith("hack_and_leak")
+    silence = as_when(facts.get("election_silence_starts"))
+    in_silence = (
+        isinstance(silence, datetime)
+        and (silence if silence.tzinfo else silence.replace(tzinfo=now.tzinfo)) <= now
+    )
     return {
+        "in_silence": in_silence,
         "vendor_name": facts.get("vendor_name"),
         "staff_involvement": facts.get("staff_involvement"),
         "lessons": facts.get("lessons"),

@@ -10,7 +10,7 @@ import re
 import docx
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from incidentbot.drafting.facts import GUIDANCE_PREFIX
 
@@ -27,10 +27,25 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
 _BULLET = re.compile(r"^[-*]\s+(.*)$")
 
 
-def to_docx(rendered_text: str, *, title: str) -> bytes:
-    """A Word document of a draft: headings, paragraphs, bullets; notes to the author shaded."""
+# The language tag Word uses for spelling and hyphenation, by draft language.
+DOC_LANGUAGES = {"en": "en-GB", "fr": "fr-FR"}
+
+
+def to_docx(rendered_text: str, *, title: str, lang: str = "en") -> bytes:
+    """A Word document of a draft: headings, paragraphs, bullets; notes to the author shaded.
+
+    A4 (the paper of France, the UK, Québec and Canada's federal bodies alike), with the
+    draft's language set on the document and its default style."""
     document = docx.Document()
     document.core_properties.title = title
+    tag = DOC_LANGUAGES.get(lang, lang)
+    document.core_properties.language = tag
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+    r_pr = document.styles["Normal"].element.get_or_add_rPr()
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), tag)
+    r_pr.append(language)
     block: list[str] = []
 
     def flush() -> None:

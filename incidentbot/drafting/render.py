@@ -4,6 +4,7 @@ and :class:`Drafter`, which finds a template in the campaign's folders first."""
 from __future__ import annotations
 
 import contextvars
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
@@ -107,18 +108,36 @@ def as_datetime(value: Any) -> datetime | date | str:
     if isinstance(value, datetime | date):
         return value
     text = str(value).strip()
-    if "/" in text:
-        return text
+    if "/" in text or _MONTH.fullmatch(text):
+        return text  # a period, or a month: printed by _format_when
     try:
         return date.fromisoformat(text) if len(text) == 10 else isoparse(text)
     except ValueError:
         return text  # free text such as "early November 2017": printed as given
 
 
+def _premier(text: str, lang: str) -> str:
+    """French writes the first day of a month as an ordinal: « 1er décembre »."""
+    if lang == "fr" and text.startswith("1 "):
+        return "1er " + text[2:]
+    return text
+
+
 def _format_when(value: Any, *, time: bool) -> str:
+    return _premier(_format_when_plain(value, time=time), _state().lang)
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def _format_when_plain(value: Any, *, time: bool) -> str:
     state = _state()
     locale = LOCALES.get(state.lang, "en_GB")
     when = as_datetime(value)
+    month = _MONTH.fullmatch(when) if isinstance(when, str) else None
+    if month is not None and 1 <= int(month.group(2)) <= 12:
+        first = date(int(month.group(1)), int(month.group(2)), 1)
+        return format_date(first, "MMMM y", locale=locale)
     if isinstance(when, datetime):
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
         if not time:

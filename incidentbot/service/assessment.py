@@ -34,10 +34,30 @@ def jurisdictions_of(svc: IncidentService, incident: Incident) -> list[Jurisdict
     ]
 
 
+def previous_options(row: Mapping[str, Any] | None) -> dict[str, str]:
+    """The inputs of a stored assessment as ``key=value`` options (unknown ones left out)."""
+    if row is None:
+        return {}
+    out: dict[str, str] = {}
+    for key, value in json.loads(row["inputs"]).items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            out[key] = "yes" if value else "no"
+        elif isinstance(value, list | tuple):
+            out[key] = ",".join(str(v) for v in value)
+        else:
+            out[key] = str(value)
+    return out
+
+
 def assess(
     svc: IncidentService, ref: str, options: Mapping[str, str], *, actor: str
 ) -> AssessmentView:
-    inputs = severity.parse_inputs(options)
+    """A new version of the assessment: the keys given change, the others keep the previous
+    version's values (``key=unknown`` makes one unknown again)."""
+    given = {(k.strip().lower() if k.isascii() else k): v for k, v in options.items()}
+    inputs = severity.parse_inputs({**previous_options(svc.latest_assessment(ref)), **given})
     result = severity.assess(inputs)
     decisions = severity.decide(
         result, jurisdictions_of(svc, svc.resolve(ref, actor=actor, action="assess"))

@@ -10,14 +10,15 @@ import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
 
 from incidentbot import drafting
+from incidentbot.core import severity
 from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
 from incidentbot.errors import NotFound, Refused, UsageError
 from incidentbot.service import reports
+from incidentbot.service.incidents import incident_tz
 from incidentbot.store import to_text
 from incidentbot.views import Ack, DraftView
 
@@ -74,8 +75,15 @@ def draft_context(
         if row["audience"] == "authority":
             entry.setdefault("notified_at", isoparse(row["notified_at"]))
             entry.setdefault("reference", row["reference"])
+        else:
+            entry.setdefault("persons_notified_at", isoparse(row["notified_at"]))
     assessment = reports.assessment_json(svc.latest_assessment(ref))
-    tz = ZoneInfo(getattr(svc, "timezone", "UTC"))
+    if assessment is not None:
+        # the severity explanation in the draft's language (the store keeps the method)
+        computed = severity.assess(severity.Inputs.from_json(assessment["inputs"]))
+        assessment["explain"] = computed.explain(lang)
+    tz = incident_tz(svc, incident)
+    clocks = svc.clocks(incident)
     context = drafting.build_context(
         incident=incident,
         steps=svc.store.steps(ref),
@@ -89,14 +97,16 @@ def draft_context(
         lang=lang,
         tz=tz,
         now=svc.clock(),
+        jurisdictions=[
+            svc.catalogue.jurisdictions[j]
+            for j in incident.jurisdictions
+            if j in svc.catalogue.jurisdictions
+        ],
+        due={c.key: c.due_at or c.target_at for c in clocks},
     )
     if jurisdiction is not None:
         clock = next(
-            (
-                c
-                for c in svc.clocks(incident)
-                if c.jurisdiction == jurisdiction.id and c.audience == "authority"
-            ),
+            (c for c in clocks if c.jurisdiction == jurisdiction.id and c.audience == "authority"),
             None,
         )
         context["overdue"] = bool(clock and clock.state in ("overdue", "notified_late"))
@@ -196,7 +206,9 @@ def draft(
     base = f"{ref}-{d.name}"
     files = {
         f"{base}.md": rendered.text.encode("utf-8"),
-        f"{base}.docx": drafting.to_docx(rendered.text, title=f"{ref} — {kind}"),
+        f"{base}.docx": drafting.to_docx(
+            rendered.text, title=f"{ref} — {_kind_title(kind, lang)}", lang=lang
+        ),
     }
     return DraftView(
         incident=incident,
@@ -206,6 +218,22 @@ def draft(
         previous_version=prev["version"] if prev and diff_text else None,
         files=files,
     )
+
+
+_KIND_TITLES = {
+    "press": ("Press statement", "Communiqué de presse"),
+    "regulator": ("Notification to the regulator", "Notification à l'autorité"),
+    "notice": ("Notice to the persons concerned", "Information des personnes concernées"),
+    "staff": ("Notice to staff", "Note à l'équipe"),
+    "vendor": ("Letter to the vendor", "Lettre au prestataire"),
+    "report": ("Post-incident report", "Rapport post-incident"),
+}
+
+
+def _kind_title(kind: str, lang: str) -> str:
+    """The document title of a draft, in the draft's language (not the bot's kind id)."""
+    en, fr = _KIND_TITLES.get(kind, (kind, kind))
+    return fr if lang == "fr" else en
 
 
 def _draft(row: Mapping[str, Any]) -> Draft:
@@ -222,23 +250,21 @@ def _draft(row: Mapping[str, Any]) -> Draft:
         approved_by=row["approved_by"],
         approved_at=isoparse(row["approved_at"]) if row["approved_at"] else None,
         missing=tuple(json.loads(row["missing"] or "[]")),
+        variant=row.get("variant"),
     )
 
 
 def draft_name(row: Mapping[str, Any]) -> str:
-    name = _draft(row).name
-    return (
-        name
-        if not row.get("variant")
-        else name.replace(f"-v{row['version']}", f"-{row['variant']}-v{row['version']}")
-    )
+    """The one name of a stored draft, with its variant (``press-holding-fr-v1``)."""
+    return _draft(row).name
 
 
 def find_draft(svc: IncidentService, ref: str, name: str) -> dict[str, Any]:
-    """A draft by its name (``regulator-qc-fr-v2``), or the latest of a kind (``press``)."""
+    """A draft by its exact name (``press-holding-fr-v1`` names that draft and no other), or
+    the latest whose name starts with the words given (``press-holding``)."""
     rows = svc.store.rows("drafts", "incident = ?", [ref], order_by="id")
     wanted = name.strip().lower()
-    exact = [r for r in rows if draft_name(r) == wanted or _draft(r).name == wanted]
+    exact = [r for r in rows if draft_name(r) == wanted]
     if exact:
         return exact[-1]
     prefix = [r for r in rows if draft_name(r).startswith(wanted + "-")]

@@ -175,6 +175,8 @@ class IncidentService:
                 return self.assign(ref, command.target, command.user, actor=actor)
             case cmd.Note():
                 return self.add_note(ref, command.text, actor=actor)
+            case cmd.Measure():
+                return self.add_measure(ref, command.text, planned=command.planned, actor=actor)
             case cmd.Aware():
                 return self.set_aware(ref, command.when, actor=actor)
             case cmd.Deadlines():
@@ -209,6 +211,7 @@ class IncidentService:
     declare = incidents.declare
     set_channel = incidents.set_channel
     add_note = incidents.add_note
+    add_measure = facts.add_measure
     set_aware = incidents.set_aware
     set_severity = incidents.set_severity
     set_fact = facts.set_fact

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
-from incidentbot.core.when import parse_when, parse_zone
+from incidentbot.core.when import parse_when
 from incidentbot.errors import UsageError
-from incidentbot.service.incidents import NO, YES
+from incidentbot.i18n import Message
+from incidentbot.service.incidents import NO, YES, incident_tz
 from incidentbot.views import Ack
 
 if TYPE_CHECKING:
@@ -21,6 +24,11 @@ FACT_KEYS = (
 "lessons", "hack_and_leak",
 )  # fmt: skip
 TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at"}
+SCHEDULE_FACTS = {"election_silence_starts"}
+PERIOD_FACTS = {"occurred_at"}
+"""Facts staff know as a day, a month or a period (``2017-11``, ``2017-11-01/2018-04-04``)."""
+_PERIOD_PART = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+"""Facts that name a time to come: a future time is what staff record."""
 NUMBER_FACTS = {"persons_in_quebec"}
 BOOL_FACTS = {"hack_and_leak"}
 
@@ -35,9 +43,12 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
             message_fr=f"Fait « {key} » inconnu. Faits : {', '.join(FACT_KEYS)}.",
         )
     stored: Any = value.strip()
-    if key in TIME_FACTS:
+    if key in PERIOD_FACTS and _PERIOD_PART.fullmatch(stored.split("/")[0].strip()):
+        stored = _period(stored, key)
+    elif key in TIME_FACTS:
+        zone = incident_tz(svc, svc.resolve(ref, actor=actor, action="set_fact"))
         stored = parse_when(
-            stored, now=svc.clock(), tz=parse_zone(svc.policy.default_timezone)
+            stored, now=svc.clock(), tz=zone, future=key in SCHEDULE_FACTS
         ).isoformat()
     if key in NUMBER_FACTS:
         if not stored.isdigit():
@@ -63,3 +74,50 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         )
     svc.changed(ref, "fact")
     return Ack("fact_set", {"ref": ref, "key": key}, incident=incident)
+
+
+def _period(value: str, key: str) -> str:
+    """A day, a month, or a period of days or months, kept as typed (ISO): the drafts print
+    « 18 novembre 2026 », « novembre 2017 », « du 1er novembre 2017 au 4 avril 2018 »."""
+    parts = [p.strip() for p in value.split("/")]
+    if len(parts) > 2 or not all(_PERIOD_PART.fullmatch(p) for p in parts):
+        raise UsageError(Message("facts.period", key=key, value=value))
+    for part in parts:
+        try:
+            date.fromisoformat(part if len(part) == 10 else part + "-01")
+        except ValueError:
+            raise UsageError(Message("facts.period", key=key, value=value)) from None
+    if len(parts) == 2 and parts[0] > parts[1]:
+        raise UsageError(Message("facts.period", key=key, value=value))
+    return "/".join(parts)
+
+
+MEASURE_MAX = 2_000
+
+
+def add_measure(
+    svc: IncidentService, ref: str, text: str, *, planned: bool = False, actor: str
+) -> Ack:
+    """A measure worded for the outside: the only "measures taken / planned" a draft quotes.
+
+    Step notes and open step titles stay in the record; a measure is what staff chose to say
+    to the regulator, the persons and the press (README.md, "What a draft may quote").
+    """
+    body = (text or "").strip()
+    if not body:
+        raise UsageError(Message("measure.empty"))
+    if len(body) > MEASURE_MAX:
+        raise UsageError(Message("measure.too_long", n=len(body), max=MEASURE_MAX))
+    with svc.store.transaction():
+        incident = svc.resolve(ref, actor=actor, action="add_measure")
+        svc.ensure_open(incident)
+        svc.record(
+            incident,
+            EventKind.MEASURE,
+            body,
+            actor,
+            data={"measure": body, "planned": planned},
+        )
+    svc.changed(ref, "measure")
+    key = "measure_planned_added" if planned else "measure_added"
+    return Ack(key, {"ref": ref, "text": body}, incident=incident)

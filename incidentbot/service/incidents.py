@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core import commands as cmd
+from incidentbot.core import playbook
 from incidentbot.core.model import (
     EventKind,
     Incident,
@@ -79,7 +80,13 @@ def declare_from_options(svc: IncidentService, command: cmd.Declare, *, actor: s
         severity_level=opts.pop("severity", None),
         language=lang.lower() if lang else None,
         private=(private or "no").lower() in YES,
+        timezone=zone_name,
     )
+
+
+def incident_tz(svc: IncidentService, incident: Incident) -> tzinfo:
+    """The zone of an incident's times: its ``tz=`` at declare, else the campaign's."""
+    return parse_zone(str(incident.facts.get("tz") or svc.policy.default_timezone))
 
 
 def declare(
@@ -96,6 +103,7 @@ def declare(
     language: str | None = None,
     private: bool = False,
     channel: str | None = None,
+    timezone: str | None = None,
 ) -> DeclaredView:
     now = svc.clock()
     title = title.strip()
@@ -136,13 +144,16 @@ def declare(
             jurisdictions=juris,
             private=private,
             roles={"lead": lead},
+            facts={"tz": str(timezone)} if timezone else {},
         )
         svc.store.insert_incident(incident)
         svc.store.insert_steps(
             [
                 Step(
                     incident=ref,
-                    definition=d,
+                    definition=playbook.for_incident(
+                        d, [svc.catalogue.jurisdictions[j] for j in juris]
+                    ),
                     due_at=(aware_at + d.due) if aware_at is not None and d.due else None,
                 )
                 for d in pb.steps
@@ -273,7 +284,8 @@ def set_aware(
     svc.ensure_open(incident)
     now = svc.clock()
     if isinstance(when, str):
-        aware_at = parse_when(when, now=now, tz=parse_zone(tz or svc.policy.default_timezone))
+        zone = parse_zone(tz) if tz else incident_tz(svc, incident)
+        aware_at = parse_when(when, now=now, tz=zone)
     else:
         aware_at = when
         if aware_at > now:

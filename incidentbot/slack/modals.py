@@ -21,6 +21,7 @@ from incidentbot.slack.i18n import t
 DECLARE = "declare"
 DONE = "step.done"
 SKIP = "step.skip"
+MEASURE = "step.measure"
 TITLE_MAX = 200
 
 # A service error's ``field`` -> the block that shows it.
@@ -278,6 +279,63 @@ def skip_modal(
             ),
         ],
     }
+
+
+def measure_modal(
+    *, ref: str, step: StepDef, note: str | None, lang: str, extra: dict[str, Any]
+) -> dict[str, Any]:
+    """A completed step offered as a public measure: pre-filled with the playbook's wording of
+    the step for staff to edit; the step's own note is shown as internal, never pre-filled."""
+    blocks: list[dict[str, Any]] = [
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"*{esc(ref)}* · *{esc(pick(step.title, lang))}*  `{esc(step.id)}`",
+            },
+        }
+    ]
+    if note:
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": esc(t("label.internal_note", lang, note=cut(note, 500))),
+                    }
+                ],
+            }
+        )
+    blocks.append(
+        input_block(
+            "measure",
+            t("field.measure", lang),
+            {
+                "type": "plain_text_input",
+                "multiline": True,
+                "initial_value": cut(pick(step.title, lang), 2000),
+            },
+            hint=t("field.measure_hint", lang),
+        )
+    )
+    return {
+        "type": "modal",
+        "callback_id": MEASURE,
+        "title": plain(t("modal.measure", lang), 24),
+        "submit": plain(t("modal.submit", lang), 24),
+        "close": plain(t("modal.cancel", lang), 24),
+        "private_metadata": json.dumps({"ref": ref, "step": step.id, "lang": lang, **extra}),
+        "blocks": blocks,
+    }
+
+
+def read_measure(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, dict[str, str]]:
+    """(metadata, the measure typed, field errors) of a measure modal."""
+    meta, got = metadata(view), values(view)
+    text = (got.get("measure") or "").strip() or None
+    errors = {} if text else {"measure": t("error.measure", meta.get("lang") or "en")}
+    return meta, text, errors
 
 
 def read_step(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, dict[str, str]]:

@@ -6,7 +6,7 @@ from datetime import tzinfo
 from typing import Any
 
 from incidentbot.core import deadlines
-from incidentbot.core.model import Incident, Step, pick
+from incidentbot.core.model import Incident, Step, StepStatus, pick
 from incidentbot.slack.blocks.base import (
     MAX_BLOCKS,
     Block,
@@ -122,6 +122,25 @@ def step_actions(line: StepLine, lang: str) -> Block:
     }
 
 
+MEASURE_BUTTONS = 5
+
+
+def measure_actions(ref: str, phase: str, lines: list[StepLine], lang: str) -> Block | None:
+    """ "Measure" buttons for the completed steps of a phase: each opens a modal that offers the
+    step as a public measure for staff to word (README.md, "What a draft may quote")."""
+    done = [ln.step for ln in lines if ln.step.status is StepStatus.DONE][:MEASURE_BUTTONS]
+    if not done:
+        return None
+    return {
+        "type": "actions",
+        "block_id": f"measure|{ref}|{phase}",
+        "elements": [
+            button(t("button.measure", lang, step=s.id), "step.measure", step_value(s))
+            for s in done
+        ],
+    }
+
+
 def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
     inc = view.incident
     closed = inc.status.value == "closed"
@@ -129,7 +148,10 @@ def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
     for line in view.lines:
         phases.setdefault(line.step.phase.value, []).append(line)
     open_lines = [ln for ln in view.lines if ln.step.is_open]
-    full = 1 + 2 * len(phases) + 2 * len(open_lines) + 1 <= MAX_BLOCKS and not closed
+    with_done = sum(
+        any(ln.step.status is StepStatus.DONE for ln in lines) for lines in phases.values()
+    )
+    full = 1 + 2 * len(phases) + 2 * len(open_lines) + with_done + 1 <= MAX_BLOCKS and not closed
     blocks: list[Block] = [header(f"{inc.ref} — {inc.title}")]
     for phase, lines in phases.items():
         done = sum(not ln.step.is_open for ln in lines)
@@ -137,6 +159,9 @@ def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
         finished = [step_text(ln, lang, tz) for ln in lines if not ln.step.is_open]
         if finished:
             blocks.append(context("\n".join(finished)))
+            measures = measure_actions(inc.ref, phase, lines, lang) if full else None
+            if measures is not None:
+                blocks.append(measures)
         for ln in lines:
             if not ln.step.is_open:
                 continue

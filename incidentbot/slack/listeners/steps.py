@@ -30,6 +30,18 @@ def register(bolt: AsyncApp, bot: SlackBot) -> None:
     async def on_step_button(ack: Ack, context: AsyncBoltContext) -> None:
         await later(bot, ack, context, lambda req: step_button(bot, req))
 
+    @bolt.action("step.measure")
+    async def on_measure_button(ack: Ack, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: measure_button(bot, req))
+
+    @bolt.view(modals.MEASURE)
+    async def on_measure_modal(ack: Ack, context: AsyncBoltContext) -> None:
+        meta, text, errors = modals.read_measure(of(context).view)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await later(bot, ack, context, lambda req: measure_submit(bot, req, meta, text or ""))
+
     @bolt.action("step.assign")
     async def on_assign(ack: Ack, context: AsyncBoltContext) -> None:
         await later(bot, ack, context, lambda req: assign(bot, req))
@@ -95,6 +107,38 @@ async def step_submit(bot: SlackBot, req: Incoming, meta: dict[str, Any], text: 
     if where["response_url"]:
         steps = await bot.runner.call(bot.service.steps_view, ref)
         await bot.reply_view(steps, lang, **{**where, "key": where["key"] + ":list"}, replace=True)
+
+
+async def measure_button(bot: SlackBot, req: Incoming) -> None:
+    """A completed step's "Measure" button: the modal that words it for the outside."""
+    where, lang = req.where, req.lang
+    ref, step_id, _version = bk.parse_step_value(req.action["value"])
+    try:
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_measure")
+    except IncidentbotError as exc:
+        await bot.reply_error(exc.text(lang), **where)
+        return
+    step = await bot.runner.call(bot.store.step, ref, step_id)
+    if step is None:
+        await bot.reply_error(t("step_changed", lang, step=step_id, ref=ref), **where)
+        return
+    extra = {"channel": where["channel"], "response_url": where["response_url"]}
+    view = modals.measure_modal(
+        ref=ref, step=step.definition, note=step.note, lang=lang, extra=extra
+    )
+    if await bot.open_modal(req.trigger, view) is not None:
+        await bot.reply_error(t("expired_trigger", lang), **where)
+
+
+async def measure_submit(bot: SlackBot, req: Incoming, meta: dict[str, Any], text: str) -> None:
+    lang = meta.get("lang") or bot.settings.language
+    where = {**req.where, "channel": meta.get("channel"), "response_url": meta.get("response_url")}
+    try:
+        ack = await bot.runner.call(bot.service.add_measure, meta["ref"], text, actor=req.user)
+    except IncidentbotError as exc:
+        await bot.reply_error(exc.text(lang), **where)
+        return
+    await bot.reply_view(ack, lang, **where)
 
 
 async def assign(bot: SlackBot, req: Incoming) -> None:
