@@ -9,6 +9,7 @@ hands in its own clock, and a Web API client aimed at the fake Slack.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +20,7 @@ from incidentbot.config import Settings
 from incidentbot.drafting import Drafter
 from incidentbot.playbooks import Catalogue
 from incidentbot.runner import ServiceRunner
-from incidentbot.service import IncidentService, Policy
+from incidentbot.service import IncidentService, Policy, access
 from incidentbot.service.drafts import draft_config
 from incidentbot.store import Store
 from incidentbot.web import links
@@ -99,7 +100,12 @@ def build_app(
     catalogue = playbooks.load(list(settings.all_playbook_dirs))
     store = Store(settings.db_path)
     drafter = Drafter(template_dirs=list(settings.all_template_dirs))
-    signer = links.make_signer(settings, links.load_secret(store, settings.link_secret), clock)
+    signer = links.make_signer(
+        settings,
+        links.load_secret(store, settings.link_secret),
+        clock,
+        generation=functools.partial(access.link_generation, store),
+    )
     service = IncidentService(
         store=store,
         catalogue=catalogue,

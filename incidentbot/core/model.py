@@ -66,6 +66,13 @@ class EventKind(StrEnum):
     REFUSED = "refused"
     CLOSED = "closed"
     TIMELINE_OPENED = "timeline_opened"
+    ACCESS_REFUSED = "access_refused"
+    MEMBER_INVITED = "member_invited"
+    MEMBER_EXCLUDED = "member_excluded"
+    CHANNEL_JOINED = "channel_joined"
+    CHANNEL_LEFT = "channel_left"
+    PRIVACY_SET = "privacy_set"
+    LINKS_REVOKED = "links_revoked"
 
 
 class Role(StrEnum):
