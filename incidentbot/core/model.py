@@ -124,6 +124,7 @@ class Playbook:
     jurisdictions: tuple[str, ...] = ()
     guidance: Text = field(default_factory=dict)
     source: str = ""
+    private: bool = False  # its incidents start private (insider-access)
 
     def step(self, step_id: str) -> StepDef | None:
         return next((s for s in self.steps if s.id == step_id), None)
