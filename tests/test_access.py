@@ -127,7 +127,9 @@ def test_the_refusal_of_assign_lead_survives_the_rollback(people: People) -> Non
     ok, out = people("mallory", "INC-1 assign lead @mallory")
     assert not ok and "Only lead or director may hand out roles in INC-1" in out
     (event,) = people.events("INC-1", "refused")
-    assert event.actor == "mallory" and event.data["action"] == "assign_role"
+    assert event.actor == "mallory"
+    assert event.data == {"action": "assign_role", "allowed": ["lead", "director"]}
+    assert event.text.startswith("Only lead or director may hand out roles in INC-1")
     assert people.app.store.incident("INC-1").lead == "alice"
 
 
@@ -145,8 +147,20 @@ def test_nobody_raises_their_own_rights(people: People) -> None:
     assert people("max", "INC-1 severity medium reassessed")[0]
     ok, out = people("max", "INC-1 assign comms @max")
     assert not ok and "Only lead or director may hand out roles" in out
-    # a configured director hands out roles; the incident's lead too
+    # a configured director hands out roles, to others and to himself
     assert people("ivan", "INC-1 assign comms @cora")[0]
+    assert people("ivan", "INC-1 assign it @ivan")[0]
+    ok, out = people("mallory", "INC-1 exclude @cora")
+    assert "Only lead or dpo or director may exclude someone in INC-1; you are member." in out
+
+
+def test_an_action_given_to_no_role_is_refused_to_all(tmp_path: Path, clock: Any) -> None:
+    app = make_app(tmp_path, clock, '[people]\nalice = ["lead"]\n[roles]\nclose = []\n')
+    p = People(app, tmp_path)
+    assert p("alice", "declare Leak playbook=generic-breach")[0]
+    ok, out = p("alice", "close")
+    assert not ok and "Only — may close the incident in INC-1; you are lead." in out
+    app.close()
 
 
 def test_the_incident_lead_may_not_make_themselves_dpo(tmp_path: Path, clock: Any) -> None:

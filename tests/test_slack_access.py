@@ -48,6 +48,10 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
         assert all("Admin read" not in s for s in said)
     refused = slack.db("SELECT actor FROM timeline WHERE kind = 'access_refused'")
     assert refused == [(SAM,)] * 4
+    # typed in the incident's channel (say, before the join reached us): no hint either
+    elsewhere = texts(slack, await slack.command("status", user=SAM, channel="C0NOWHERE"))
+    said = texts(slack, await slack.command("status", user=SAM, channel=channel))
+    assert said == elsewhere and "Which incident?" in said[0]
 
     joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
     assert await slack.event(joined, event_id="Ev0JOIN1") == 200
