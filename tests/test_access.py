@@ -253,6 +253,9 @@ async def test_an_outsider_gets_not_found_for_every_read_and_write(people: Peopl
     refused = people.events("INC-2", "access_refused")
     assert len(refused) >= len(OUTSIDER_SHELL) + len(statuses)
     assert {e.actor for e in refused} == {"eve"}
+    assert {e.data["action"] for e in refused} == {
+        "switch", "open_timeline", "export", "read_draft"
+    }  # fmt: skip
     assert not people.events("INC-2", "note")
 
 
@@ -393,5 +396,10 @@ def test_insider_access_starts_private_and_excluded_means_everything(people: Peo
     # even a public incident: exclusion shuts the person out of it
     assert people("alice", "INC-1 exclude @mallory")[0]
     assert not people("mallory", "INC-1 status")[0]
-    # exclusion is not for the lead, nor by someone for themselves
-    assert not people("alice", "INC-1 exclude @alice")[0]
+    # exclusion is not for the lead, nor by someone for themselves; refusals are recorded
+    for who, user in (("alice", "alice"), ("dora", "alice"), ("dora", "dora")):
+        ok, out = people(who, f"INC-1 exclude @{user}")
+        assert not ok and "Neither the lead nor yourself can be excluded" in out
+        assert people.events("INC-1")[-1].kind == "refused"
+        assert people.events("INC-1")[-1].data["action"] == "exclude"
+    assert people("dora", "INC-1 status")[0]

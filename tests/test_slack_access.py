@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -55,6 +56,9 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
 
     joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
     assert await slack.event(joined, event_id="Ev0JOIN1") == 200
+    assert await slack.event(joined, event_id="Ev0JOIN2") == 200  # told twice: one member
+    elsewhere_joined = {**joined, "channel": "C0NOWHERE"}
+    assert await slack.event(elsewhere_joined, event_id="Ev0JOIN3") == 200
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
     left = {**joined, "type": "member_left_channel"}
@@ -62,9 +66,13 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert all("Admin read" not in s for s in said)
     kinds = slack.db(
-        "SELECT kind, actor FROM timeline WHERE kind IN ('channel_joined', 'channel_left')"
+        "SELECT kind, actor, data FROM timeline WHERE kind IN ('channel_joined', 'channel_left')"
     )
-    assert kinds == [("channel_joined", SAM), ("channel_left", SAM)]
+    seen = {"user": SAM, "channel": channel}
+    assert [(k, a, json.loads(d)) for k, a, d in kinds] == [
+        ("channel_joined", SAM, seen),
+        ("channel_left", SAM, seen),
+    ]
 
 
 async def test_the_register_csv_leaves_out_a_private_incident(

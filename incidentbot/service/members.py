@@ -80,16 +80,15 @@ def revoke_links(svc: IncidentService, ref: str, *, actor: str) -> Ack:
     return Ack("access.links_revoked", {"ref": incident.ref}, incident=incident)
 
 
-def channel_member(svc: IncidentService, channel: str, user: str, *, joined: bool) -> bool:
-    """Slack said ``user`` joined or left ``channel``; True if it is an incident's channel
-    and this changed who belongs to it."""
+def channel_member(svc: IncidentService, channel: str, user: str, *, joined: bool) -> None:
+    """Slack said ``user`` joined or left ``channel``: if it is an incident's channel and this
+    changes who is in it, a timeline event says so (a repeated event records nothing)."""
     with svc.store.transaction():
         incident = svc.store.incident_by_channel(channel)
         if incident is None:
-            return False
+            return
         state = access.membership(svc.store, incident.ref)
         if (user in state.channel) == joined:
-            return False
+            return
         kind = EventKind.CHANNEL_JOINED if joined else EventKind.CHANNEL_LEFT
         svc.record(incident, kind, user, user, data={"user": user, "channel": channel})
-    return True
