@@ -94,7 +94,7 @@ class Handlers:
         """The token and the person it names, if the link still opens ``ref`` for them:
         genuine, unexpired, of the incident's current link generation, and (asked of the
         service's gate at every open) for someone who may still see the incident."""
-        token = request.query.get("token", "")
+        token = request.query.get("token")
         if not token:
             raise links.ForgedLink()
         if ref == links.WORKSPACE:

@@ -91,12 +91,12 @@ def _b64(raw: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    """Decode ``text`` only if it is the one canonical spelling of its bytes."""
-    if not text or not text.isascii() or not all(c.isalnum() or c in "-_" for c in text):
-        raise ValueError("not URL-safe base64")
-    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    """Decode ``text`` only if it is the one canonical spelling of its bytes: encoding them
+    again must give ``text`` back, which rules out padding, other alphabets, stray characters
+    and nonzero unused bits (four spellings of one 32-byte MAC would otherwise pass)."""
+    raw = base64.urlsafe_b64decode(text + "==")
     if _b64(raw) != text:
-        raise ValueError("not the canonical spelling")
+        raise ValueError(text)
     return raw
 
 
