@@ -9,6 +9,7 @@ hands in its own clock, and a Web API client aimed at the fake Slack.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from incidentbot.drafting import Drafter
 from incidentbot.evidence import anchors
 from incidentbot.playbooks import Catalogue
 from incidentbot.runner import ServiceRunner
-from incidentbot.service import IncidentService, Policy
+from incidentbot.service import IncidentService, Policy, access
 from incidentbot.service.drafts import draft_config
 from incidentbot.store import Store
 from incidentbot.web import links
@@ -112,7 +113,9 @@ def build_app(
         if store.read_only
         else links.load_secret(store, settings.link_secret)
     )
-    signer = links.make_signer(settings, secret, clock)
+    signer = links.make_signer(
+        settings, secret, clock, generation=functools.partial(access.link_generation, store)
+    )
     service = IncidentService(
         store=store,
         catalogue=catalogue,

@@ -66,6 +66,13 @@ DEFAULT_PERMISSIONS: Mapping[str, tuple[str, ...]] = {
     "aware": ("lead", "dpo"),
     "skip_mandatory": ("lead", "dpo"),
     "override": ("lead", "dpo"),
+    # who shapes the incident itself (README, "Who may see and do what")
+    "assign_role": ("lead", "director"),
+    "invite": ("lead", "dpo"),
+    "exclude": ("lead", "dpo", "director"),
+    "private": ("lead", "dpo"),
+    "public": ("lead",),
+    "links_revoke": ("lead", "dpo"),
 }
 
 
@@ -97,8 +104,8 @@ class Settings:
         default_factory=lambda: dict(DEFAULT_PERMISSIONS)
     )
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # When no [people] table is configured, everyone may do everything (a small campaign's
-    # default); with one, the permissions above apply.
+    # Whether a [people] table is configured. The permissions apply either way: with no table,
+    # the declarer leads the incident and holds every right a lead has.
     enforce_roles: bool = False
     # an RFC 3161 timestamp authority that stamps each published chain head, and the PEM
     # file of the certificate(s) its tokens are checked against (docs/evidence.md)

@@ -62,7 +62,7 @@ def test_the_lead_and_the_dpo_may_act(guarded) -> None:  # type: ignore[no-untyp
 
 def test_approval_by_role(guarded) -> None:  # type: ignore[no-untyped-def]
     run(guarded, "draft press", "max")
-    with pytest.raises(Refused, match="Only comms may approve press"):
+    with pytest.raises(Refused, match="Only comms may approve the press statement"):
         run(guarded, "approve press", "dora")
     ack = run(guarded, "approve press", "carl")
     assert ack.params["user"] == "carl"

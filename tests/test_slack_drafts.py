@@ -160,7 +160,7 @@ async def test_approve_is_refused_to_a_member_and_granted_to_communications(
     await click(DANA, "RDANA")
     (refusal,) = fake.responses["RDANA"]
     assert refusal["response_type"] == "ephemeral"
-    assert "Only comms or lead may approve press" in refusal["text"]
+    assert "Only comms or lead may approve the press statement" in refusal["text"]
     assert slack.db("SELECT approved_by FROM drafts") == [(None,)]
 
     await click(SAM, "RSAM")

@@ -171,6 +171,32 @@ class Fact(_Command):
     value: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class Invite(_Command):
+    """``invite @user``: a member of the (private) incident from now on."""
+
+    user: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exclude(_Command):
+    """``exclude @user``: refused everything about the incident, whatever their role."""
+
+    user: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Private(_Command):
+    """``private`` (members only) or ``private no`` (visible again; the lead's decision)."""
+
+    private: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class Links(_Command):
+    """``links revoke``: every signed link to the incident stops opening."""
+
+
 Command: TypeAlias = (
     Help
     | Declare
@@ -193,6 +219,10 @@ Command: TypeAlias = (
     | Approve
     | Severity
     | Fact
+    | Invite
+    | Exclude
+    | Private
+    | Links
 )
 
 # --------------------------------------------------------------------------- vocabulary
@@ -229,6 +259,10 @@ _SUBS: tuple[_Sub, ...] = (
     _Sub("fact", ("élément", "element")),
     _Sub("close", ("clore", "fermer")),
     _Sub("register", ("registre",)),
+    _Sub("invite", ("inviter",)),
+    _Sub("exclude", ("exclure",)),
+    _Sub("private", ("privé", "prive")),
+    _Sub("links", ("liens",)),
 )
 
 SUBCOMMANDS: tuple[str, ...] = tuple(s.name for s in _SUBS)
@@ -493,6 +527,46 @@ def _user(raw: str) -> str:
     return name
 
 
+def _person(sub: str) -> _Parser:
+    def parse_sub(text: str, pos: int, ref: str | None) -> Command:
+        words = _words(text, pos)
+        if not words:
+            raise _missing(sub, "person")
+        if len(words) > 1:
+            raise _extra(sub, text[words[1].start : words[1].end])
+        user = _user(text[words[0].start : words[0].end])
+        return Invite(ref=ref, user=user) if sub == "invite" else Exclude(ref=ref, user=user)
+
+    return parse_sub
+
+
+_YES = frozenset({"yes", "oui", "on", "true"})
+_NO = frozenset({"no", "non", "off", "false"})
+
+
+def _private(text: str, pos: int, ref: str | None) -> Command:
+    words = _words(text, pos)
+    if not words:
+        return Private(ref=ref)
+    if len(words) > 1:
+        raise _extra("private", text[words[1].start : words[1].end])
+    word = _fold(text[words[0].start : words[0].end])
+    if word not in _YES | _NO:
+        raise _extra("private", text[words[0].start : words[0].end])
+    return Private(ref=ref, private=word in _YES)
+
+
+def _links(text: str, pos: int, ref: str | None) -> Command:
+    words = [_fold(text[w.start : w.end]) for w in _words(text, pos)]
+    if not words:
+        raise _missing("links", "revoke")
+    if words[0] not in ("revoke", "révoquer", "revoquer"):
+        raise _extra("links", words[0])
+    if len(words) > 1:
+        raise _extra("links", words[1])
+    return Links(ref=ref)
+
+
 def _assign(text: str, pos: int, ref: str | None) -> Command:
     target, who = _step_and_text(text, pos)
     if target is None or not who:
@@ -642,6 +716,10 @@ _PARSERS: Mapping[str, _Parser] = {
     "approve": _approve,
     "severity": _severity,
     "fact": _fact,
+    "invite": _person("invite"),
+    "exclude": _person("exclude"),
+    "private": _private,
+    "links": _links,
 }
 
 # --------------------------------------------------------------------------- public

@@ -67,6 +67,13 @@ class EventKind(StrEnum):
     REFUSED = "refused"
     CLOSED = "closed"
     TIMELINE_OPENED = "timeline_opened"
+    ACCESS_REFUSED = "access_refused"
+    MEMBER_INVITED = "member_invited"
+    MEMBER_EXCLUDED = "member_excluded"
+    CHANNEL_JOINED = "channel_joined"
+    CHANNEL_LEFT = "channel_left"
+    PRIVACY_SET = "privacy_set"
+    LINKS_REVOKED = "links_revoked"
 
 
 class Role(StrEnum):
@@ -118,6 +125,7 @@ class Playbook:
     jurisdictions: tuple[str, ...] = ()
     guidance: Text = field(default_factory=dict)
     source: str = ""
+    private: bool = False  # its incidents start private (insider-access)
 
     def step(self, step_id: str) -> StepDef | None:
         return next((s for s in self.steps if s.id == step_id), None)

@@ -53,7 +53,7 @@ SLACK_OPTION_MAX = 75
 """Slack's limit for an option's text and description in a select menu."""
 
 # fmt: off
-PLAYBOOK_KEYS = ("id", "title", "description", "guidance", "jurisdictions", "steps")
+PLAYBOOK_KEYS = ("id", "title", "description", "guidance", "jurisdictions", "steps", "private")
 PLAYBOOK_REQUIRED = ("id", "title", "description", "steps")
 STEP_KEYS = ("id", "phase", "title", "guidance", "owner", "due", "requires", "draft",
              "mandatory", "evidence")
@@ -386,6 +386,11 @@ def build_playbook(
     steps: list[StepDef] | None = None
     if "steps" in root:
         steps = _build_steps(rep, root["steps"])
+    private = (
+        rep.boolean(root["private"], ("private",), Message("pb.what.private"))
+        if "private" in root
+        else False
+    )
 
     if rep.problems or pid is None or title is None or description is None or steps is None:
         return None, rep.problems
@@ -397,6 +402,7 @@ def build_playbook(
         jurisdictions=tuple(suggested),
         guidance=guidance or {},
         source=source,
+        private=bool(private),
     )
     return playbook, rep.problems
 

@@ -27,6 +27,7 @@ from incidentbot.service import (
     drafts,
     facts,
     incidents,
+    members,
     overview,
     register,
     reminders,
@@ -35,7 +36,7 @@ from incidentbot.service import (
 )
 from incidentbot.service import notifications as notifying
 from incidentbot.service import timeline as events
-from incidentbot.service.access import Policy
+from incidentbot.service.access import Policy, audited
 from incidentbot.store import Store
 from incidentbot.views import HelpView, NeedsModal, RegisterView, View
 
@@ -78,14 +79,10 @@ class IncidentService:
         """The incident ``ref`` as stored (no access rule: the bot's own reads)."""
         inc = self.store.incident(ref.upper())
         if inc is None:
-            known = [i.ref for i in self.store.incidents()][-5:]
-            hint = f" Known: {', '.join(known)}." if known else " No incident is declared yet."
-            raise NotFound(
-                f"No incident {ref}.{hint}",
-                message_fr=f"Aucun incident {ref}.",
-            )
+            raise access.not_found(ref)
         return inc
 
+    @audited
     def resolve(self, ref_or_channel: str | None, *, actor: str, action: str) -> Incident:
         """THE way a front end finds the incident a person acts on (see :mod:`.access`)."""
         return access.resolve(self, ref_or_channel, actor=actor, action=action)
@@ -139,14 +136,15 @@ class IncidentService:
     def roles_of(self, actor: str, incident: Incident | None) -> set[str]:
         return access.roles_of(self, actor, incident)
 
-    def check(self, action: str, actor: str, incident: Incident | None) -> None:
+    def check(self, action: str, actor: str, incident: Incident) -> None:
         access.check(self, action, actor, incident)
 
     def may_see(self, actor: str, incident: Incident) -> bool:
-        return access.may_see(actor, incident)
+        return access.may_see(self, actor, incident)
 
     # -- dispatch -------------------------------------------------------------------------
 
+    @audited
     def handle(self, command: cmd.Command, *, actor: str, context: str | None = None) -> View:
         """Run a parsed command for ``actor``; ``context`` is the incident implied by where
         the command was typed (an incident's channel or its ref, the shell's current one)."""
@@ -158,7 +156,7 @@ class IncidentService:
             case cmd.ListIncidents():
                 return self.list_open(actor=actor)
             case cmd.Register():
-                return RegisterView(rows=tuple(self.register_rows()))
+                return RegisterView(rows=tuple(self.register_rows(actor=actor)))
         action = type(command).__name__.lower()
         incident = self.resolve(command.ref or context, actor=actor, action=action)
         ref = incident.ref
@@ -203,50 +201,64 @@ class IncidentService:
                 )
             case cmd.Approve():
                 return self.approve(ref, command.draft, actor=actor)
+            case cmd.Invite():
+                return self.invite(ref, command.user, actor=actor)
+            case cmd.Exclude():
+                return self.exclude(ref, command.user, actor=actor)
+            case cmd.Private():
+                return self.set_private(ref, command.private, actor=actor)
+            case cmd.Links():
+                return self.revoke_links(ref, actor=actor)
         raise UsageError(f"/incident {type(command).__name__.lower()} is not available here.")
 
     # -- the use cases, by what users do ----------------------------------------------------
 
-    declare_from_options = incidents.declare_from_options
-    declare = incidents.declare
-    set_channel = incidents.set_channel
-    add_note = incidents.add_note
-    add_measure = facts.add_measure
-    set_aware = incidents.set_aware
-    set_severity = incidents.set_severity
-    set_fact = facts.set_fact
-    close = incidents.close
+    declare_from_options = audited(incidents.declare_from_options)
+    declare = audited(incidents.declare)
+    set_channel = audited(incidents.set_channel)
+    add_note = audited(incidents.add_note)
+    add_measure = audited(facts.add_measure)
+    set_aware = audited(incidents.set_aware)
+    set_severity = audited(incidents.set_severity)
+    set_fact = audited(facts.set_fact)
+    close = audited(incidents.close)
 
-    card = overview.card
-    deadlines = overview.deadlines
-    timeline = overview.timeline
-    list_open = overview.list_open
+    card = audited(overview.card)
+    deadlines = audited(overview.deadlines)
+    timeline = audited(overview.timeline)
+    list_open = audited(overview.list_open)
 
-    steps_view = steps.steps_view
-    step_lines = steps.step_lines
-    complete_step = steps.complete_step
-    skip_step = steps.skip_step
-    assign = steps.assign
+    steps_view = audited(steps.steps_view)
+    step_lines = audited(steps.step_lines)
+    complete_step = audited(steps.complete_step)
+    skip_step = audited(steps.skip_step)
+    assign = audited(steps.assign)
 
-    latest_assessment = assessment.latest_assessment
-    decisions = assessment.decisions
-    assess = assessment.assess
-    override = assessment.override
+    latest_assessment = audited(assessment.latest_assessment)
+    decisions = audited(assessment.decisions)
+    assess = audited(assessment.assess)
+    override = audited(assessment.override)
 
-    notifications = notifying.notifications
-    clocks = notifying.clocks
-    notified = notifying.notified
+    notifications = audited(notifying.notifications)
+    clocks = audited(notifying.clocks)
+    notified = audited(notifying.notified)
 
-    draft = drafts.draft
-    draft_context = drafts.draft_context
-    find_draft = drafts.find_draft
-    approve = drafts.approve
+    draft = audited(drafts.draft)
+    draft_context = audited(drafts.draft_context)
+    find_draft = audited(drafts.find_draft)
+    approve = audited(drafts.approve)
 
-    due_reminders = reminders.due
-    claim_reminder = reminders.claim
-    snooze = reminders.snooze
+    due_reminders = audited(reminders.due)
+    claim_reminder = audited(reminders.claim)
+    snooze = audited(reminders.snooze)
 
-    export_data = reports.export_data
-    export = reports.export
-    register_rows = register.register_rows
-    playbook_title = reports.playbook_title
+    export_data = audited(reports.export_data)
+    export = audited(reports.export)
+    register_rows = audited(register.register_rows)
+    playbook_title = audited(reports.playbook_title)
+
+    invite = audited(members.invite)
+    exclude = audited(members.exclude)
+    set_private = audited(members.set_private)
+    revoke_links = audited(members.revoke_links)
+    channel_member = audited(members.channel_member)

@@ -120,6 +120,7 @@ def declare(
             message_fr="Le titre dépasse 200 caractères.",
         )
     pb = svc.playbook(playbook_id)
+    private = private or pb.private  # a playbook such as insider-access starts private
     juris = jurisdictions_of(svc, jurisdictions, pb)
     sev = severity_of(severity_level) if severity_level else None
     for at, name in ((aware_at, "aware"), (detected_at, "detected")):

@@ -64,7 +64,7 @@ def timeline(svc: IncidentService, ref: str, limit: int = 20, *, actor: str) -> 
 def list_open(svc: IncidentService, *, actor: str | None = None) -> ListView:
     items = []
     for inc in svc.store.incidents(status=IncidentStatus.OPEN):
-        if inc.private and actor is not None and not svc.may_see(actor, inc):
+        if actor is not None and not svc.may_see(actor, inc):
             continue
         clocks = svc.clocks(inc)
         open_steps = sum(s.is_open for s in svc.store.steps(inc.ref))
@@ -74,7 +74,8 @@ def list_open(svc: IncidentService, *, actor: str | None = None) -> ListView:
             )
         )
     link = expires = None
-    may_list = not svc.policy.enforce or "lead" in svc.roles_of(actor or "", None)
+    configured = set(svc.policy.people.get(actor or "", ()))
+    may_list = not svc.policy.enforce or bool(configured & {"lead", "director"})
     if svc.link_signer is not None and actor is not None and may_list:
         # the workspace-wide list page: for incident leads only when roles are enforced
         link, expires = svc.link_signer("*", actor)

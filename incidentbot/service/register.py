@@ -23,10 +23,17 @@ REGISTER_HEADER = (
 )  # fmt: skip
 
 
-def register_rows(service: IncidentService) -> list[dict[str, Any]]:
-    """One row per incident, notified or not (GDPR Art. 33(5); Québec Reg. s. 7; PIPEDA s. 10.3)."""
+def register_rows(service: IncidentService, *, actor: str | None = None) -> list[dict[str, Any]]:
+    """One row per incident, notified or not (GDPR Art. 33(5); Québec Reg. s. 7; PIPEDA s. 10.3).
+
+    For a person (``actor``), only the incidents they may see: a private incident's row goes to
+    its members and the data-protection officer alone. The command line (``actor`` None) reads
+    the database file itself and gets every row.
+    """
     rows = []
     for inc in service.store.incidents():
+        if actor is not None and not service.may_see(actor, inc):
+            continue
         a = assessment_json(service.latest_assessment(inc.ref))
         inputs = (a or {}).get("inputs") or {}
         kinds = [

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from incidentbot.core.model import EventKind, Incident, Role, Step, StepStatus
 from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.service import access
 from incidentbot.service.incidents import user_id
 from incidentbot.views import Ack, StepLine, StepsView
 
@@ -188,8 +189,7 @@ def assign(svc: IncidentService, ref: str, target: str, user: str, *, actor: str
             updated = replace(
                 incident, roles=roles, lead=user if target == "lead" else incident.lead
             )
-            if target == "lead":
-                svc.check("close", actor, incident) if incident.lead != actor else None
+            access.check_grant(svc, actor, incident, role=target, user=user)
             svc.store.save_incident(updated)
             svc.record(
                 incident,

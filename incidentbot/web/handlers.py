@@ -19,6 +19,7 @@ from aiohttp import web
 
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError, NotFound, UsageError
+from incidentbot.service import access
 from incidentbot.web import exports, links, pages
 from incidentbot.web.filters import Filters
 from incidentbot.web.render import Pages, print_rule, style_hash
@@ -89,11 +90,21 @@ class Handlers:
     def now(self) -> datetime:
         return self.service.clock()
 
-    def check(self, request: web.Request, ref: str) -> tuple[str, str]:
-        token = request.query.get("token", "")
+    async def check(self, request: web.Request, ref: str, action: str) -> tuple[str, str]:
+        """The token and the person it names, if the link still opens ``ref`` for them:
+        genuine, unexpired, of the incident's current link generation, and (asked of the
+        service's gate at every open) for someone who may still see the incident."""
+        token = request.query.get("token")
         if not token:
             raise links.ForgedLink()
-        return token, links.verify(token, ref=ref, secret=self.secret, now=self.now())
+        if ref == links.WORKSPACE:
+            return token, links.verify(token, ref=ref, secret=self.secret, now=self.now())
+        generation = await self.runner.call(access.link_generation, self.service.store, ref)
+        actor = links.verify(
+            token, ref=ref, secret=self.secret, now=self.now(), generation=generation
+        )
+        await self.runner.call(self.service.resolve, ref, actor=actor, action=action)
+        return token, actor
 
     def zone(self, request: web.Request) -> tuple[str, tzinfo]:
         name = (request.query.get("tz") or self.settings.timezone or "UTC").strip()
@@ -196,10 +207,10 @@ class Handlers:
 
     async def timeline(self, request: web.Request) -> web.Response:
         ref = self.incident_ref(request)
-        token, actor = self.check(request, ref)
+        token, actor = await self.check(request, ref, "open_timeline")
         filters = Filters.from_query(request.query)
         zone_name, tz = self.zone(request)
-        _, _, expires = links.read(token, secret=self.secret)
+        _, _, expires, _ = links.read(token, secret=self.secret)
         await self.runner.call(
             pages.record_opened, self.service, ref, actor=actor, token=token, view="html"
         )
@@ -236,7 +247,7 @@ class Handlers:
     async def export(self, request: web.Request) -> web.Response:
         ref = self.incident_ref(request)
         fmt = request.match_info["fmt"]
-        token, actor = self.check(request, ref)
+        token, actor = await self.check(request, ref, "export")
         filters = Filters.from_query(request.query)
         _, tz = self.zone(request)
         await self.runner.call(
@@ -257,7 +268,7 @@ class Handlers:
 
     async def draft(self, request: web.Request) -> web.Response:
         ref = self.incident_ref(request)
-        _, actor = self.check(request, ref)
+        _, actor = await self.check(request, ref, "read_draft")
         name, body = await self.runner.call(
             exports.draft_file, self.service, ref, int(request.match_info["id"]), actor=actor
         )
@@ -269,20 +280,28 @@ class Handlers:
         )
 
     async def incident_list(self, request: web.Request) -> web.Response:
-        token, actor = self.check(request, links.WORKSPACE)
+        token, actor = await self.check(request, links.WORKSPACE, "list")
         zone_name, tz = self.zone(request)
         lang = self.settings.language if self.settings.language in ("en", "fr") else "en"
         rows = await self.runner.call(
             pages.incident_list, self.service, actor=actor, lang=lang, tz=tz
         )
-        _, _, expires = links.read(token, secret=self.secret)
+        _, _, expires, _ = links.read(token, secret=self.secret)
+        generations = {
+            r.ref: await self.runner.call(access.link_generation, self.service.store, r.ref)
+            for r in rows
+        }
         # each incident's link lasts no longer than the list's own
         per_incident = {
             r.ref: f"/incidents/{r.ref}/timeline?"
             + urlencode(
                 {
                     "token": links.sign(
-                        ref=r.ref, actor=actor, secret=self.secret, expires=expires
+                        ref=r.ref,
+                        actor=actor,
+                        secret=self.secret,
+                        expires=expires,
+                        generation=generations[r.ref],
                     ),
                     "tz": zone_name,
                 }

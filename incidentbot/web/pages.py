@@ -320,9 +320,8 @@ def incident_list(
 ) -> tuple[ListRow, ...]:
     """Every incident (open first, then closed) that ``actor`` may see, with its next clock."""
     rows = []
-    may_see = getattr(service, "may_see", None)
     for inc in service.store.incidents():
-        if inc.private and may_see is not None and not may_see(actor, inc):
+        if not service.may_see(actor, inc):
             continue
         is_open = inc.status is IncidentStatus.OPEN
         nxt = deadlines.next_deadline(service.clocks(inc)) if is_open else None

@@ -1,5 +1,7 @@
 """Evidence into the timeline from Slack messages (the *Add to timeline* shortcut and a
-:pushpin: reaction in an incident's channel), and the App Home tab.
+:pushpin: reaction in an incident's channel), the App Home tab, and who is in an incident's
+channel (``member_joined_channel`` / ``member_left_channel``: the members of a private
+incident's channel are members of the incident, :mod:`incidentbot.service.access`).
 
 Both captures go through the outbox (``incident.capture``): the sender fetches the message's
 permalink and records the note with the message's key, so a retry never records it twice.
@@ -33,6 +35,22 @@ def register(bolt: AsyncApp, bot: SlackBot) -> None:
     @bolt.event("app_home_opened")
     async def on_home(ack: Ack, context: AsyncBoltContext) -> None:
         await later(bot, ack, context, lambda req: home(bot, req))
+
+    @bolt.event("member_joined_channel")
+    async def on_joined(ack: Ack, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: channel_member(bot, req, joined=True))
+
+    @bolt.event("member_left_channel")
+    async def on_left(ack: Ack, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: channel_member(bot, req, joined=False))
+
+
+async def channel_member(bot: SlackBot, req: Incoming, *, joined: bool) -> None:
+    """Keep an incident's members in step with its channel (a no-op for other channels)."""
+    event = req.event
+    channel, user = event.get("channel"), event.get("user")
+    if isinstance(channel, str) and isinstance(user, str) and channel and user:
+        await bot.runner.call(bot.service.channel_member, channel, user, joined=joined)
 
 
 async def shortcut(bot: SlackBot, req: Incoming) -> None:

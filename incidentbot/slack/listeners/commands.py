@@ -71,7 +71,8 @@ async def command(bot: SlackBot, req: Incoming) -> None:
         if isinstance(view, DeclaredView):
             inc = view.card.incident
             text = bk.esc(t("declared", lang, ref=inc.ref, title=inc.title))
-            await bot.reply(blocks=[bk.section(text)], text=text, public=True, **where)
+            # a private incident's title never goes to the channel it was declared in
+            await bot.reply(blocks=[bk.section(text)], text=text, public=not inc.private, **where)
             return
         await bot.reply_view(view, lang, **where)
     except IncidentbotError as exc:

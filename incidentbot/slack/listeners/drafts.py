@@ -119,7 +119,7 @@ async def approve(bot: SlackBot, req: Incoming) -> None:
 
 async def register_reply(bot: SlackBot, lang: str, where: dict[str, Any]) -> None:
     """A short summary only to the asker, and the CSV in their messages with the bot."""
-    rows = await bot.runner.call(bot.service.register_rows)
+    rows = await bot.runner.call(bot.service.register_rows, actor=where["user"])
     csv_text = register_of_incidents.register_csv(rows)
     notified = sum(1 for r in rows if _was_notified(r))
     text = t("register.summary", lang, n=len(rows), notified=notified,

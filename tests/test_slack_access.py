@@ -1,0 +1,94 @@
+"""Private incidents in Slack (issue 13): signed slash commands and channel events."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fakeslack import FakeSlack
+from slackutil import DANA, GENERAL, LEO, SAM, Harness
+
+pytestmark = pytest.mark.asyncio
+
+PRIVATE = (
+    'declare Admin read the mailboxes playbook=generic-breach aware="2026-11-22 09:30" '
+    "jurisdiction=fr private=yes"
+)
+
+
+@pytest.fixture
+def slack_declares() -> None:
+    return None
+
+
+def texts(slack: Harness, rid: str) -> list[str]:
+    return [a.get("text", "") for a in slack.answers(rid)]
+
+
+async def test_a_private_declaration_in_a_public_channel_is_ephemeral(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    rid = await slack.command(PRIVATE, channel=GENERAL)
+    (reply,) = slack.answers(rid)
+    assert reply["response_type"] == "ephemeral"
+    assert not any("Admin read" in m.get("text", "") for m in fake.messages.get(GENERAL, []))
+    channel = slack.db("SELECT channel FROM incidents WHERE ref = 'INC-1'")[0][0]
+    assert fake.channels[channel]["is_private"]
+
+
+async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = slack.db("SELECT channel FROM incidents WHERE ref = 'INC-1'")[0][0]
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    for line in ("INC-1 status", "INC-1 note I was here", "INC-1 timeline", "INC-1 deadlines"):
+        said = texts(slack, await slack.command(line, user=SAM))
+        assert said == [u.replace("INC-9", "INC-1") for u in unknown], line
+        assert all("Admin read" not in s for s in said)
+    refused = slack.db("SELECT actor FROM timeline WHERE kind = 'access_refused'")
+    assert refused == [(SAM,)] * 4
+    # typed in the incident's channel (say, before the join reached us): no hint either
+    elsewhere = texts(slack, await slack.command("status", user=SAM, channel="C0NOWHERE"))
+    said = texts(slack, await slack.command("status", user=SAM, channel=channel))
+    assert said == elsewhere and "Which incident?" in said[0]
+
+    joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
+    assert await slack.event(joined, event_id="Ev0JOIN1") == 200
+    assert await slack.event(joined, event_id="Ev0JOIN2") == 200  # told twice: one member
+    elsewhere_joined = {**joined, "channel": "C0NOWHERE"}
+    assert await slack.event(elsewhere_joined, event_id="Ev0JOIN3") == 200
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert any("Admin read" in s for s in said)
+    left = {**joined, "type": "member_left_channel"}
+    assert await slack.event(left, event_id="Ev0LEFT1") == 200
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert all("Admin read" not in s for s in said)
+    kinds = slack.db(
+        "SELECT kind, actor, data FROM timeline WHERE kind IN ('channel_joined', 'channel_left')"
+    )
+    seen = {"user": SAM, "channel": channel}
+    assert [(k, a, json.loads(d)) for k, a, d in kinds] == [
+        ("channel_joined", SAM, seen),
+        ("channel_left", SAM, seen),
+    ]
+
+
+async def test_the_register_csv_leaves_out_a_private_incident(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    await slack.command(
+        'declare Vendor leak playbook=vendor-breach aware="2026-11-22 09:30" jurisdiction=fr '
+        f"lead=<@{LEO}|leo>",
+        channel=GENERAL,
+    )
+    for who, expected in ((SAM, ["INC-2"]), (DANA, ["INC-1", "INC-2"])):
+        fake.clear()
+        await slack.command("register", user=who)
+        uploads = [c for c in fake.calls if "upload" in c.method.lower()]
+        assert uploads, fake.calls
+        body = repr([c.args for c in uploads]) + repr(getattr(fake, "files", ""))
+        for ref in ("INC-1", "INC-2"):
+            assert (ref in body) == (ref in expected), (who, ref)
