@@ -17,6 +17,7 @@ from incidentbot import drafting
 from incidentbot.core import severity
 from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
 from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.i18n import Message
 from incidentbot.service import reports
 from incidentbot.service.incidents import incident_tz
 from incidentbot.store import to_text
@@ -270,8 +271,8 @@ def find_draft(svc: IncidentService, ref: str, name: str) -> dict[str, Any]:
     prefix = [r for r in rows if draft_name(r).startswith(wanted + "-")]
     if prefix:
         return max(prefix, key=lambda r: r["id"])
-    names = ", ".join(draft_name(r) for r in rows[-8:]) or "none yet (/incident draft KIND)"
-    raise NotFound(f'No draft "{name}" in {ref}. Drafts: {names}.', field="draft")
+    names = ", ".join(draft_name(r) for r in rows[-8:]) or Message("drafts.none_yet")
+    raise NotFound(Message("drafts.no_such", name=name, ref=ref, names=names), field="draft")
 
 
 def approve(svc: IncidentService, ref: str, name: str, *, actor: str) -> Ack:
@@ -283,8 +284,12 @@ def approve(svc: IncidentService, ref: str, name: str, *, actor: str) -> Ack:
         row = svc.store.rows("drafts", "id = ?", [row["id"]])[0]
         if row["approved_by"]:
             raise Refused(
-                f"{draft_name(row)} was already approved by {row['approved_by']} "
-                f"on {row['approved_at']}; draft again for a new version."
+                Message(
+                    "drafts.already_approved",
+                    draft=draft_name(row),
+                    user=row["approved_by"],
+                    at=row["approved_at"],
+                )
             )
         now = svc.clock()
         cur = svc.store.conn.execute(
@@ -292,7 +297,7 @@ def approve(svc: IncidentService, ref: str, name: str, *, actor: str) -> Ack:
             [actor, to_text(now), row["id"]],
         )
         if cur.rowcount != 1:
-            raise Refused(f"{draft_name(row)} was approved by someone else a moment ago.")
+            raise Refused(Message("drafts.approved_meanwhile", draft=draft_name(row)))
         svc.record(
             incident,
             EventKind.DRAFT_APPROVED,

@@ -15,6 +15,7 @@ from dateutil.parser import isoparse
 from incidentbot.core import deadlines
 from incidentbot.core.model import EventKind, Incident, StepStatus
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 from incidentbot.store import to_text
 from incidentbot.views import Ack
 
@@ -60,8 +61,13 @@ def notified(
     jid = jurisdiction.lower()
     if jid not in incident.jurisdictions:
         raise UsageError(
-            f'{ref} is not under "{jurisdiction}"; its jurisdictions are '
-            f"{', '.join(incident.jurisdictions) or 'none'}.",
+            Message(
+                "notifications.not_under",
+                ref=ref,
+                jurisdiction=jurisdiction,
+                jurisdictions=", ".join(incident.jurisdictions)
+                or Message("notifications.no_jurisdiction"),
+            ),
             field="jurisdiction",
         )
     audience = "authority"
