@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import WSMsgType, web
+from fakeslack.server import serve_in_thread
 
 TYPES = ("slash_commands", "interactive", "events_api")
 
@@ -72,18 +73,8 @@ class FakeSocketMode:
     @classmethod
     @contextlib.contextmanager
     def run_in_thread(cls) -> Iterator[FakeSocketMode]:
-        fake = cls()
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fakesocket", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(fake.start(), loop).result()
+        with serve_in_thread(cls(), "fakesocket") as fake:
             yield fake
-        finally:
-            asyncio.run_coroutine_threadsafe(fake.stop(), loop).result()
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
 
     @property
     def url(self) -> str:

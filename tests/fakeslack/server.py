@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -74,6 +74,31 @@ class _FailureRate:
 class _Injections:
     queued: dict[str, deque[_Failure]] = field(default_factory=dict)
     rate: _FailureRate | None = None
+
+
+class _Served(Protocol):
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+
+
+_S = TypeVar("_S", bound=_Served)
+
+
+@contextlib.contextmanager
+def serve_in_thread(fake: _S, name: str) -> Iterator[_S]:
+    """Start ``fake`` on an event loop of its own in a background thread, for synchronous
+    callers (a bot run as a subprocess, a blocking test); stop both on the way out."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        asyncio.run_coroutine_threadsafe(fake.start(), loop).result()
+        yield fake
+    finally:
+        asyncio.run_coroutine_threadsafe(fake.stop(), loop).result()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
 
 
 class FakeSlack:
@@ -150,18 +175,8 @@ class FakeSlack:
     @contextlib.contextmanager
     def run_in_thread(cls, **kwargs: Any) -> Iterator[FakeSlack]:
         """Serve from a background thread with its own event loop, for synchronous callers."""
-        fake = cls(**kwargs)
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fakeslack", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(fake.start(), loop).result()
+        with serve_in_thread(cls(**kwargs), "fakeslack") as fake:
             yield fake
-        finally:
-            asyncio.run_coroutine_threadsafe(fake.stop(), loop).result()
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
 
     @property
     def url(self) -> str:
