@@ -65,9 +65,7 @@ def declare_from_options(svc: IncidentService, command: cmd.Declare, *, actor: s
     if lang is not None and lang.lower() not in ("en", "fr"):
         raise UsageError(Message("incidents.bad_lang", value=lang), field="lang")
     if private is not None and private.lower() not in YES | NO:
-        raise UsageError(
-            Message("values.yes_no", key="private", value=private), field="private"
-        )
+        raise UsageError(Message("values.yes_no", key="private", value=private), field="private")
     return svc.declare(
         actor=actor,
         title=title,
