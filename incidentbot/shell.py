@@ -23,6 +23,7 @@ from incidentbot.core import deadlines
 from incidentbot.core.model import pick
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError
+from incidentbot.events import said, step_note
 from incidentbot.i18n import ngettext, t
 from incidentbot.service import IncidentService
 from incidentbot.views import (
@@ -233,7 +234,8 @@ class Shell:
             parts.append(f"— {t('label.waits_for', self.lang)} {', '.join(line.blocked_by)}")
         if not s.is_open and s.done_by:
             parts.append(
-                f"— {s.done_by}, {self.when(s.done_at)}" + (f": {s.note}" if s.note else "")
+                f"— {s.done_by}, {self.when(s.done_at)}"
+                + (f": {step_note(s.id, s.note, self.lang)}" if s.note else "")
             )
         return " ".join(parts)
 
@@ -281,8 +283,9 @@ class Shell:
         for e in view.events:
             step = e.data.get("step") if e.data else None
             what = self._kind(e.kind) + (f" {step}" if step else "")
-            if e.text:
-                what = t("label.colon", self.lang, label=what) + " " + e.text
+            text = said(e.kind, e.text, e.data, self.lang, actor=e.actor, when=self.when)
+            if text:
+                what = t("label.colon", self.lang, label=what) + " " + text
             lines.append(f"  #{e.seq} {self.when(e.at)} {e.actor} {what}")
         if view.link:
             lines.append(

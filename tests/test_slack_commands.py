@@ -142,3 +142,14 @@ async def test_the_answer_slack_gets_means_the_note_is_recorded(slack: Harness) 
     assert slack.db("SELECT text FROM timeline WHERE kind = 'note'") == [
         ("Vendor called back at 16:05",)
     ]
+
+
+@pytest.mark.asyncio
+async def test_the_timeline_reply_words_automatic_events_for_its_reader(slack: Harness) -> None:
+    where = channel(slack)
+    await slack.command("notified fr CNIL-2026-117", user=LEO, channel=where)
+    french = (await answer(slack, "timeline", user=LEO, channel=where))["blocks"]
+    english = (await answer(slack, "timeline", user=DANA, channel=where))["blocks"]
+    assert "autorité notifiée" in json.dumps(french, ensure_ascii=False)
+    assert "CNIL (fr), réf. CNIL-2026-117" in json.dumps(french, ensure_ascii=False)
+    assert "notified: CNIL (fr), ref. CNIL-2026-117" in json.dumps(english)

@@ -411,3 +411,18 @@ async def test_every_kind_of_event_is_labelled_in_the_readers_language(site: Sit
     _, french, _ = await site.get(site.path("INC-2"))
     assert "fact recorded" in english and "fact_set" not in rows(english)[-1]
     assert "élément noté" in french
+
+
+async def test_automatic_events_are_worded_in_the_readers_language(site: Site) -> None:
+    for ref in ("INC-1", "INC-2"):
+        site.service.notified(ref, "qc", "CAI-2026-117", actor="alice")
+    _, english, _ = await site.get(site.path("INC-1"))
+    _, french, _ = await site.get(site.path("INC-2"))
+    english_rows, french_rows = " ".join(rows(english)), " ".join(rows(french))
+    assert "to dana" in english_rows and "dana as dpo" in english_rows
+    assert "CAI (qc), ref. CAI-2026-117" in english_rows
+    assert "à dana" in french_rows and "dana comme dpo" in french_rows
+    assert "CAI (qc), réf. CAI-2026-117" in french_rows
+    # the page words the event; the stored (hashed) text stays what was recorded
+    assert [e.text for e in site.events("INC-2", "role_assigned")] == ["dpo → dana"]
+    assert "dpo → dana" not in french_rows

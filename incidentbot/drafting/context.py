@@ -18,6 +18,7 @@ from incidentbot.core.model import (
     TimelineEvent,
     pick,
 )
+from incidentbot.core.when import format_local
 from incidentbot.drafting.facts import (
     ADVICE,
     BANDS,
@@ -30,6 +31,7 @@ from incidentbot.drafting.facts import (
 )
 from incidentbot.drafting.render import as_when
 from incidentbot.drafting.statements import statements
+from incidentbot.events import said
 
 # --- the context -----------------------------------------------------------------------------
 
@@ -134,7 +136,21 @@ def build_context(
         if jurisdiction is not None and jurisdiction.statutory_note
         else None,
         "timeline": [
-            {"at": e.at, "actor": e.actor, "kind": e.kind, "text": e.text} for e in events
+            {
+                "at": e.at,
+                "actor": e.actor,
+                "kind": e.kind,
+                # an automatic event in the document's language (incidentbot.events)
+                "text": said(
+                    e.kind,
+                    e.text,
+                    e.data,
+                    lang,
+                    actor=e.actor,
+                    when=lambda at: format_local(at, tz, lang),
+                ),
+            }
+            for e in events
         ],
         "steps_record": [
             {

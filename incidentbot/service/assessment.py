@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core import severity
 from incidentbot.core.model import EventKind, Incident, Jurisdiction
 from incidentbot.errors import Refused, UsageError
+from incidentbot.i18n import Message
 from incidentbot.store import to_text
 from incidentbot.views import AssessmentView
 
@@ -113,11 +114,7 @@ def _yes_no(value: str | None, key: str) -> bool:
         return True
     if v in NO:
         return False
-    raise UsageError(
-        f'{key} must be yes or no, not "{value}": /incident assess override=qc '
-        'authority=yes persons=no reason="why"',
-        field=key,
-    )
+    raise UsageError(Message("assessment.yes_no", key=key, value=value or ""), field=key)
 
 
 def override(
@@ -128,7 +125,11 @@ def override(
     unknown = set(options) - set(OVERRIDE_KEYS)
     if unknown:
         raise UsageError(
-            f"An override takes only {', '.join(OVERRIDE_KEYS)}; not {sorted(unknown)[0]}."
+            Message(
+                "assessment.override_keys",
+                keys=", ".join(OVERRIDE_KEYS),
+                key=sorted(unknown)[0],
+            )
         )
     jid = options["override"].strip().lower()
     incident = svc.resolve(ref, actor=actor, action="override")
@@ -136,13 +137,14 @@ def override(
     svc.check("override", actor, incident)
     row = svc.latest_assessment(ref)
     if row is None:
-        raise Refused("There is no assessment to override yet: run /incident assess first.")
+        raise Refused(Message("assessment.nothing_to_override"))
     decisions = json.loads(row["decisions"])
     current = next((d for d in decisions if d["jurisdiction"] == jid), None)
     if current is None:
         raise UsageError(
-            f'{ref} has no decision for "{jid}"; its jurisdictions are '
-            f"{', '.join(incident.jurisdictions)}.",
+            Message(
+                "assessment.no_decision", ref=ref, id=jid, known=", ".join(incident.jurisdictions)
+            ),
             field="override",
         )
     authority = _yes_no(

@@ -20,6 +20,7 @@ from incidentbot.core import commands as cmd
 from incidentbot.core.model import EventKind, Incident, IncidentStatus, Playbook
 from incidentbot.drafting import Drafter
 from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.i18n import Message
 from incidentbot.playbooks import Catalogue
 from incidentbot.service import (
     access,
@@ -91,23 +92,19 @@ class IncidentService:
         pb = self.catalogue.playbooks.get(playbook_id.lower())
         if pb is None:
             raise NotFound(
-                f'Unknown playbook "{playbook_id}". Choose one of: '
-                + ", ".join(sorted(self.catalogue.playbooks))
-                + ".",
+                Message(
+                    "facade.unknown_playbook",
+                    id=playbook_id,
+                    known=", ".join(sorted(self.catalogue.playbooks)),
+                ),
                 field="playbook",
-                message_fr=f"Procédure « {playbook_id} » inconnue. Au choix : "
-                + ", ".join(sorted(self.catalogue.playbooks))
-                + ".",
             )
         return pb
 
     @staticmethod
     def ensure_open(incident: Incident) -> None:
         if incident.status is IncidentStatus.CLOSED:
-            raise Refused(
-                f"{incident.ref} is closed; nothing in it can change any more.",
-                message_fr=f"{incident.ref} est clos ; plus rien ne peut y changer.",
-            )
+            raise Refused(Message("facade.closed", ref=incident.ref))
 
     def record(
         self,
@@ -209,7 +206,11 @@ class IncidentService:
                 return self.set_private(ref, command.private, actor=actor)
             case cmd.Links():
                 return self.revoke_links(ref, actor=actor)
-        raise UsageError(f"/incident {type(command).__name__.lower()} is not available here.")
+        name = type(command).__name__.lower()
+        worded = Message(f"commands.name.{name}")
+        raise UsageError(
+            Message("facade.not_here", name=worded if str(worded) != worded.msgid else name)
+        )
 
     # -- the use cases, by what users do ----------------------------------------------------
 

@@ -38,9 +38,7 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
     key = key.lower()
     if key not in FACT_KEYS:
         raise UsageError(
-            f'Unknown fact "{key}". Facts: {", ".join(FACT_KEYS)}.',
-            field="fact",
-            message_fr=f"Fait « {key} » inconnu. Faits : {', '.join(FACT_KEYS)}.",
+            Message("facts.unknown", key=key, known=", ".join(FACT_KEYS)), field="fact"
         )
     stored: Any = value.strip()
     if key in PERIOD_FACTS and _PERIOD_PART.fullmatch(stored.split("/")[0].strip()):
@@ -52,11 +50,11 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         ).isoformat()
     if key in NUMBER_FACTS:
         if not stored.isdigit():
-            raise UsageError(f'{key} must be a whole number, not "{value}".', field=key)
+            raise UsageError(Message("facts.whole_number", key=key, value=value), field=key)
         stored = int(stored)
     if key in BOOL_FACTS:
         if stored.lower() not in YES | NO:
-            raise UsageError(f'{key} must be yes or no, not "{value}".', field=key)
+            raise UsageError(Message("values.yes_no", key=key, value=value), field=key)
         stored = stored.lower() in YES
     with svc.store.transaction():
         incident = svc.resolve(ref, actor=actor, action="set_fact")

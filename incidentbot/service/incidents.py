@@ -24,6 +24,7 @@ from incidentbot.core.model import (
 )
 from incidentbot.core.when import parse_when, parse_zone
 from incidentbot.errors import Refused, UsageError
+from incidentbot.i18n import Message
 from incidentbot.views import (
     Ack,
     ClosedView,
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 SEVERITIES = tuple(s.value for s in Severity)
 YES = {"yes", "oui", "true", "1", "y", "o"}
 NO = {"no", "non", "false", "0", "n"}
+TITLE_MAX = 200
+NOTE_MAX = 40_000
 
 # -- declare --------------------------------------------------------------------------
 
@@ -50,13 +53,7 @@ def declare_from_options(svc: IncidentService, command: cmd.Declare, *, actor: s
     if not opts and not title:
         return NeedsModal(kind="declare")
     if not title:
-        raise UsageError(
-            "A declaration needs a title: /incident declare Donor file leaked "
-            'playbook=vendor-breach aware="2026-11-20 14:00" jurisdiction=qc',
-            field="title",
-            message_fr="Une déclaration a besoin d'un titre : /incident declarer Fichier "
-            "des donateurs divulgué playbook=vendor-breach jurisdiction=qc",
-        )
+        raise UsageError(Message("incidents.title_needed"), field="title")
     zone_name = opts.pop("tz", None)
     tz = parse_zone(zone_name or svc.policy.default_timezone)
     now = svc.clock()
@@ -66,9 +63,9 @@ def declare_from_options(svc: IncidentService, command: cmd.Declare, *, actor: s
     private = opts.pop("private", None)
     lang = opts.pop("lang", None)
     if lang is not None and lang.lower() not in ("en", "fr"):
-        raise UsageError(f'lang must be en or fr, not "{lang}".', field="lang")
+        raise UsageError(Message("incidents.bad_lang", value=lang), field="lang")
     if private is not None and private.lower() not in YES | NO:
-        raise UsageError(f'private must be yes or no, not "{private}".', field="private")
+        raise UsageError(Message("values.yes_no", key="private", value=private), field="private")
     return svc.declare(
         actor=actor,
         title=title,
@@ -108,16 +105,11 @@ def declare(
     now = svc.clock()
     title = title.strip()
     if not title:
+        raise UsageError(Message("incidents.title_empty"), field="title")
+    if len(title) > TITLE_MAX:
         raise UsageError(
-            "The title cannot be empty.",
+            Message("incidents.title_too_long", length=len(title), max=TITLE_MAX),
             field="title",
-            message_fr="Le titre ne peut pas être vide.",
-        )
-    if len(title) > 200:
-        raise UsageError(
-            f"The title is {len(title)} characters long; keep it under 200.",
-            field="title",
-            message_fr="Le titre dépasse 200 caractères.",
         )
     pb = svc.playbook(playbook_id)
     private = private or pb.private  # a playbook such as insider-access starts private
@@ -125,7 +117,7 @@ def declare(
     sev = severity_of(severity_level) if severity_level else None
     for at, name in ((aware_at, "aware"), (detected_at, "detected")):
         if at is not None and at > now:
-            raise UsageError(f"The {name} time is in the future.", field=name)
+            raise UsageError(Message(f"incidents.{name}_future"), field=name)
     lead = lead or actor
     with svc.store.transaction():
         ref = f"INC-{svc.store.next_number()}"
@@ -197,13 +189,12 @@ def jurisdictions_of(
     unknown = [j for j in ids if j not in svc.catalogue.jurisdictions]
     if unknown:
         raise UsageError(
-            f'Unknown jurisdiction "{unknown[0]}". Choose among: '
-            + ", ".join(sorted(svc.catalogue.jurisdictions))
-            + " (several with commas: jurisdiction=qc,fr).",
+            Message(
+                "incidents.unknown_jurisdiction",
+                id=unknown[0],
+                known=", ".join(sorted(svc.catalogue.jurisdictions)),
+            ),
             field="jurisdiction",
-            message_fr=f"Juridiction « {unknown[0]} » inconnue. Au choix : "
-            + ", ".join(sorted(svc.catalogue.jurisdictions))
-            + ".",
         )
     return tuple(dict.fromkeys(ids))
 
@@ -214,9 +205,8 @@ def severity_of(level: str) -> Severity:
         return Severity(norm)
     except ValueError:
         raise UsageError(
-            f'Unknown severity "{level}". Choose one of: {", ".join(SEVERITIES)}.',
+            Message("incidents.unknown_severity", level=level, known=", ".join(SEVERITIES)),
             field="severity",
-            message_fr=f"Gravité « {level} » inconnue. Au choix : {', '.join(SEVERITIES)}.",
         ) from None
 
 
@@ -248,14 +238,10 @@ def add_note(
 ) -> Ack:
     """A note in the timeline; ``key`` (e.g. a Slack message ts) makes it idempotent."""
     if not text or not text.strip():
+        raise UsageError(Message("incidents.note_empty"), field="note")
+    if len(text) > NOTE_MAX:
         raise UsageError(
-            "A note needs some text: /incident note what happened.",
-            field="note",
-            message_fr="Une note a besoin d'un texte.",
-        )
-    if len(text) > 40_000:
-        raise UsageError(
-            f"The note is {len(text)} characters long; keep it under 40,000.", field="note"
+            Message("incidents.note_too_long", length=len(text), max=NOTE_MAX), field="note"
         )
     with svc.store.transaction():
         incident = svc.resolve(ref, actor=actor, action="add_note")
@@ -290,7 +276,7 @@ def set_aware(
     else:
         aware_at = when
         if aware_at > now:
-            raise UsageError("The awareness time is in the future.", field="aware")
+            raise UsageError(Message("incidents.aware_future"), field="aware")
     if incident.aware_at is not None:
         svc.check("aware", actor, incident)
     with svc.store.transaction():
@@ -350,11 +336,7 @@ def close(svc: IncidentService, ref: str, *, actor: str) -> ClosedView:
         ]
         if open_mandatory:
             raise Refused(
-                f"{ref} cannot be closed: mandatory steps are still open: "
-                f"{', '.join(open_mandatory)}. Complete them (/incident done STEP) or skip "
-                "them with a reason (/incident skip STEP reason).",
-                message_fr=f"{ref} ne peut pas être clos : étapes obligatoires ouvertes : "
-                f"{', '.join(open_mandatory)}.",
+                Message("incidents.close_open_steps", ref=ref, steps=", ".join(open_mandatory))
             )
         now = svc.clock()
         closed = replace(incident, status=IncidentStatus.CLOSED, closed_at=now)

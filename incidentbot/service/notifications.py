@@ -170,5 +170,9 @@ def _complete_notify_step(svc: IncidentService, incident: Incident, actor: str, 
                 done.note or "",
                 actor,
                 phase="notify",
-                data={"step": step.id, "title": dict(step.definition.title)},
+                data={
+                    "step": step.id,
+                    "title": dict(step.definition.title),
+                    "notified": sorted(told),
+                },
             )

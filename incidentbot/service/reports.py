@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.parser import isoparse
 
+from incidentbot.core import severity
 from incidentbot.core.model import Incident, TimelineEvent, pick
+from incidentbot.events import said, step_note
 from incidentbot.evidence import anchors
 from incidentbot.i18n import t
 
@@ -161,7 +163,40 @@ def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
     }
 
 
-TIMELINE_HEADER = ("seq", "at_utc", "actor", "kind", "phase", "step", "text", "link", "hash")
+TIMELINE_HEADER = (
+    "seq", "at_utc", "actor", "kind", "phase", "step", "text", "link", "hash", "worded",
+)  # fmt: skip
+"""``text`` is the event's text as stored and hashed (the evidence); ``worded`` is how the
+timeline shows it to a reader of the export's language (:func:`incidentbot.events.said`)."""
+
+
+def worded(e: Mapping[str, Any], lang: str, tz: tzinfo) -> str:
+    """An exported event's text as a reader of ``lang`` in ``tz`` reads it."""
+    return said(
+        e["kind"], e["text"], e["data"], lang, actor=e["actor"], when=lambda at: local_time(at, tz)
+    )
+
+
+def local_time(at: datetime, tz: tzinfo) -> str:
+    """``2026-11-20 14:00 (UTC-05:00)``: the exports' local time, with its offset."""
+    at = at.astimezone(tz)
+    return at.strftime("%Y-%m-%d %H:%M") + f" (UTC{at.strftime('%z')[:3]}:{at.strftime('%z')[3:]})"
+
+
+def csv_row(e: Mapping[str, Any], lang: str, tz: tzinfo) -> Sequence[Any]:
+    """One event of the CSV export: the stored columns, then the worded text."""
+    return (
+        e["seq"],
+        e["at"],
+        e["actor"],
+        e["kind"],
+        e["phase"] or "",
+        step if isinstance(step := (e["data"] or {}).get("step"), str) else "",
+        e["text"],
+        e["link"] or "",
+        e["hash"],
+        worded(e, lang, tz),
+    )
 
 
 def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinfo) -> str:
@@ -169,24 +204,8 @@ def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinf
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return to_csv(
-            TIMELINE_HEADER,
-            (
-                (
-                    e["seq"],
-                    e["at"],
-                    e["actor"],
-                    e["kind"],
-                    e["phase"] or "",
-                    e["data"].get("step", ""),
-                    e["text"],
-                    e["link"] or "",
-                    e["hash"],
-                )
-                for e in data["timeline"]
-            ),
-        )
-    return export_markdown(data, lang=lang, tz=tz)
+        return to_csv(TIMELINE_HEADER, (csv_row(e, lang, tz) for e in data["timeline"]))
+    return export_markdown(data, lang=lang, tz=tz, rules=rules_worded(service, ref))
 
 
 def md_cell(text: Any) -> str:
@@ -218,16 +237,37 @@ def _score(value: Any, lang: str) -> str:
     return str(value)
 
 
-def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
+def rules_worded(service: IncidentService, ref: str) -> dict[str, Mapping[str, str]]:
+    """The rule of each decision of the latest assessment in both languages.
+
+    A stored decision keeps its rule in English (the evidence); the Markdown export words it
+    again for its reader by deciding again from the stored inputs, and keeps only the rules
+    that read today exactly as stored (a rule the method has since reworded stays English).
+    """
+    from incidentbot.service.assessment import jurisdictions_of
+
+    row = service.latest_assessment(ref)
+    if row is None:
+        return {}
+    stored = {d["jurisdiction"]: d["rule"] for d in json.loads(row["decisions"])}
+    result = severity.assess(severity.Inputs.from_json(json.loads(row["inputs"])))
+    decided = severity.decide(result, jurisdictions_of(service, service.incident(ref)))
+    return {
+        d.jurisdiction: dict(d.rule) for d in decided if stored.get(d.jurisdiction) == d.rule["en"]
+    }
+
+
+def export_markdown(
+    data: Mapping[str, Any],
+    *,
+    lang: str,
+    tz: tzinfo,
+    rules: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     inc = data["incident"]
 
     def local(iso: str | None) -> str:
-        if not iso:
-            return "—"
-        at = isoparse(iso).astimezone(tz)
-        return (
-            at.strftime("%Y-%m-%d %H:%M") + f" (UTC{at.strftime('%z')[:3]}:{at.strftime('%z')[3:]})"
-        )
+        return local_time(isoparse(iso), tz) if iso else "—"
 
     out = [f"# {inc['ref']} — {inc['title']}", ""]
     status = value_label("label", inc["status"], lang)
@@ -253,6 +293,7 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
             t("reports.score", lang, score=_score(a["score"], lang), band=band),
         ]
         for d in a["decisions"]:
+            rule = (rules or {}).get(d["jurisdiction"])
             out.append(
                 t(
                     "reports.decision",
@@ -260,7 +301,7 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
                     jurisdiction=d["jurisdiction"],
                     authority=_yes_no(d["authority"], lang),
                     persons=_yes_no(d["persons"], lang),
-                    rule=md_cell(d["rule"]),
+                    rule=md_cell(pick(rule, lang) if rule else d["rule"]),
                 )
             )
     out += ["", t("reports.steps", lang), "", t("reports.steps_header", lang)]
@@ -272,7 +313,8 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
         )
         out.append(
             f"| {s['id']} | {phase} | {status} | {md_cell(s['done_by'] or '')} | "
-            f"{local(s['done_at']) if s['done_at'] else ''} | {md_cell(s['note'])} |"
+            f"{local(s['done_at']) if s['done_at'] else ''} | "
+            f"{md_cell(step_note(s['id'], s['note'], lang))} |"
         )
     out += ["", t("reports.timeline", lang), "", t("reports.timeline_header", lang)]
     out.append("| --- | --- | --- | --- | --- |")
@@ -280,7 +322,8 @@ def export_markdown(data: Mapping[str, Any], *, lang: str, tz: tzinfo) -> str:
         kind = value_label("kind", e["kind"], lang)
         what = kind + (f" {e['data']['step']}" if e["data"].get("step") else "")
         out.append(
-            f"| {e['seq']} | {local(e['at'])} | {md_cell(e['actor'])} | {md_cell(what)} | {md_cell(e['text'])} |"
+            f"| {e['seq']} | {local(e['at'])} | {md_cell(e['actor'])} | {md_cell(what)} | "
+            f"{md_cell(worded(e, lang, tz))} |"
         )
     chain = data["chain"]
     state = "OK" if chain["verified"] else chain["problem"]

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
 from datetime import tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from incidentbot.errors import NotFound
 from incidentbot.i18n import Message
 from incidentbot.service import reports
-from incidentbot.web.filters import Filters, step_of
+from incidentbot.web.filters import Filters
 from incidentbot.web.wording import word
 
 if TYPE_CHECKING:
@@ -35,27 +34,15 @@ def export_text(
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return reports.to_csv(reports.TIMELINE_HEADER, (_csv_row(e) for e in data["timeline"]))
+        rows = (reports.csv_row(e, lang, tz) for e in data["timeline"])
+        return reports.to_csv(reports.TIMELINE_HEADER, rows)
     shown = word("shown", lang, shown=len(data["timeline"]), total=total)
     described = ", ".join(f"{k}={v}" for k, v in filters.params().items())
     described = described.replace("|", "\\|").replace("\n", " ")
-    text = reports.export_markdown(data, lang=lang, tz=tz)
+    rules = reports.rules_worded(service, ref)
+    text = reports.export_markdown(data, lang=lang, tz=tz, rules=rules)
     head, _, rest = text.partition("\n")
     return f"{head}\n\n> {shown} ({word('filtered_by', lang)} {described})\n{rest}"
-
-
-def _csv_row(e: Mapping[str, Any]) -> Sequence[Any]:
-    return (
-        e["seq"],
-        e["at"],
-        e["actor"],
-        e["kind"],
-        e["phase"] or "",
-        step_of(e["data"]),
-        e["text"],
-        e["link"] or "",
-        e["hash"],
-    )
 
 
 def draft_file(service: IncidentService, ref: str, draft_id: int, *, actor: str) -> tuple[str, str]:

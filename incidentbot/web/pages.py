@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from incidentbot.core import deadlines
 from incidentbot.core.model import PHASES, EventKind, Incident, IncidentStatus, pick
 from incidentbot.core.when import format_local, parse_zone
+from incidentbot.events import said, step_note
 from incidentbot.store import to_text
 from incidentbot.web.filters import Filters, safe_link, step_of
 from incidentbot.web.links import token_id
@@ -221,7 +222,7 @@ def timeline_page(
                     else ""
                 )
             ),
-            note=line.step.note or "",
+            note=step_note(line.step.id, line.step.note, lang) or "",
             mandatory=line.step.definition.mandatory,
             overdue=line.overdue,
         )
@@ -266,7 +267,9 @@ def timeline_page(
                 kind=e.kind,
                 kind_label=kind_label,
                 step=step_of(e.data),
-                text=e.text,
+                text=said(
+                    e.kind, e.text, e.data, lang, actor=e.actor, when=lambda at: _when(at, tz, lang)
+                ),
                 link=safe_link(e.link),
             )
         )

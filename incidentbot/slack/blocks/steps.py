@@ -7,6 +7,7 @@ from typing import Any
 
 from incidentbot.core import deadlines
 from incidentbot.core.model import Incident, Step, StepStatus, pick
+from incidentbot.events import step_note
 from incidentbot.slack.blocks.base import (
     MAX_BLOCKS,
     Block,
@@ -88,7 +89,7 @@ def step_text(line: StepLine, lang: str, tz: tzinfo) -> str:
             )
         )
         if s.note:
-            detail.append("“" + esc(cut(s.note, 500)) + "”")
+            detail.append("“" + esc(cut(step_note(s.id, s.note, lang) or "", 500)) + "”")
     parts.append(" · ".join(detail))
     return "\n".join(parts)
 
