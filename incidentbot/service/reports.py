@@ -19,7 +19,7 @@ from dateutil.parser import isoparse
 
 from incidentbot.core.model import Incident, TimelineEvent, pick
 from incidentbot.evidence import anchors
-from incidentbot.i18n import t
+from incidentbot.i18n import render, t
 
 if TYPE_CHECKING:
     from incidentbot.service.facade import IncidentService
@@ -101,7 +101,8 @@ def assessment_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
+def export_data(service: IncidentService, ref: str, lang: str = "en") -> dict[str, Any]:
+    """Everything the exports show of ``ref``; the chain's problem, if any, in ``lang``."""
     incident = service.incident(ref)
     store = service.store
     events = store.events(ref)
@@ -156,7 +157,7 @@ def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
             "head": head,
             "events": len(events),
             "verified": problem is None,
-            "problem": problem,
+            "problem": render(problem, lang) if problem else None,
         },
     }
 
@@ -165,7 +166,7 @@ TIMELINE_HEADER = ("seq", "at_utc", "actor", "kind", "phase", "step", "text", "l
 
 
 def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinfo) -> str:
-    data = export_data(service, ref)
+    data = export_data(service, ref, lang)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

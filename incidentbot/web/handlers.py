@@ -19,6 +19,7 @@ from aiohttp import web
 
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError, NotFound, UsageError
+from incidentbot.i18n import Message
 from incidentbot.service import access
 from incidentbot.web import exports, links, pages
 from incidentbot.web.filters import Filters
@@ -114,11 +115,7 @@ class Handlers:
     def incident_ref(request: web.Request) -> str:
         ref = request.match_info["ref"]
         if not REF_PATTERN.fullmatch(ref):
-            raise NotFound(
-                f'"{ref[:40]}" is not an incident reference; they look like INC-7.',
-                message_fr=f"« {ref[:40]} » n'est pas une référence d'incident ; "
-                "elles s'écrivent INC-7.",
-            )
+            raise NotFound(Message("web.not_a_ref", ref=ref[:40]))
         return ref.upper()
 
     async def html(
