@@ -206,14 +206,16 @@ def test_a_gap_in_the_numbering_is_a_deleted_event() -> None:
     events = chained(4)
     del events[1]
     assert (
-        str(chain.walk("INC-1", events, 4, events[-1]["hash"])) == "INC-1: event #2 is missing (deleted)"
+        str(chain.walk("INC-1", events, 4, events[-1]["hash"]))
+        == "INC-1: event #2 is missing (deleted)"
     )
 
 
 def test_a_missing_first_event_is_named() -> None:
     events = chained(3)[1:]
     assert (
-        str(chain.walk("INC-1", events, 3, events[-1]["hash"])) == "INC-1: event #1 is missing (deleted)"
+        str(chain.walk("INC-1", events, 3, events[-1]["hash"]))
+        == "INC-1: event #1 is missing (deleted)"
     )
 
 

@@ -51,7 +51,9 @@ async def test_an_approval_posts_the_head_in_the_channel_and_verify_reads_it_bac
     problems, notes = await asyncio.to_thread(
         anchors.check, service.store, aimed, witness.reader(aimed)
     )
-    assert problems == [] and [str(n) for n in notes] == ["1 chain head published in Slack checked."]
+    assert problems == [] and [str(n) for n in notes] == [
+        "1 chain head published in Slack checked."
+    ]
     assert notes[0].render("fr") == french("1 tête de chaîne publiée dans Slack vérifiée.")
 
     # the insider rewrites the note recorded before that head and re-hashes everything

@@ -85,7 +85,9 @@ def test_verify_passes_on_an_untouched_chain(store: Store) -> None:
 def test_verify_names_an_edited_event(store: Store) -> None:
     store.conn.execute("DROP TRIGGER timeline_no_update")
     store.conn.execute("UPDATE timeline SET text = 'nothing happened' WHERE seq = 3")
-    assert [str(p) for p in store.verify()] == ["INC-1: event #3 was altered (its hash does not match its content)"]
+    assert [str(p) for p in store.verify()] == [
+        "INC-1: event #3 was altered (its hash does not match its content)"
+    ]
 
 
 def test_verify_names_a_deleted_event(store: Store) -> None:

@@ -252,13 +252,17 @@ def _check_recipient(values: Mapping[str, Any]) -> None:
     conf = values.get("confidentiality")
     if recipient is not None and conf is not None and recipient not in RECIPIENTS_OF.get(conf, ()):
         fits = RECIPIENTS_OF.get(conf)
-        allowed = ", ".join(fits) if fits else Message("assess.recipient_none")
+        if not fits:
+            raise UsageError(
+                Message("assess.recipient_leave_out", recipient=recipient, confidentiality=conf),
+                field="recipient",
+            )
         raise UsageError(
             Message(
                 "assess.recipient_misfit",
                 recipient=recipient,
                 confidentiality=conf,
-                allowed=allowed,
+                allowed=", ".join(fits),
             ),
             field="recipient",
         )
