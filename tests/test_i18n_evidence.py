@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from incidentbot.core.assess_inputs import DATA_CATEGORIES
+from incidentbot.core.assess_inputs import DATA_CATEGORIES, KEYS
 from incidentbot.typography import french
 
 SCRIPT = """\
@@ -365,6 +365,7 @@ assess recipient=public confidentiality=known_recipient
 assess trusted_because=secrecy recipient=internal confidentiality=known_recipient
 assess data=contact,political persons=2300 identifiable=full confidentiality=unknown_recipient malicious=yes
 assess override=qc authority=no persons=no
+assess gravité=haute
 """
 
 
@@ -387,6 +388,8 @@ def test_a_mistyped_assessment_is_refused_in_french(tmp_path: Path) -> None:
             "internal, trusted, identified.",
             "trusted_because ne vaut que pour recipient=trusted, pas pour recipient=internal.",
             "Un changement de décision exige une raison : dites pourquoi.",
+            f"Clé d'évaluation inconnue « gravité » : utilisez {', '.join(KEYS)} (par ex. "
+            "identifiable=full).",
         )
     ]
 
@@ -407,3 +410,6 @@ def test_a_mistyped_assessment_is_refused_in_english(tmp_path: Path) -> None:
     )
     assert refusals[6] == "trusted_because is only for recipient=trusted, not recipient=internal."
     assert refusals[7] == "An override needs a reason: say why you decide otherwise."
+    assert refusals[8] == (
+        f'Unknown assessment key "gravité": use {", ".join(KEYS)} (e.g. identifiable=full).'
+    )

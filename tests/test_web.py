@@ -288,6 +288,12 @@ async def test_an_address_that_names_no_incident_says_so_in_both_languages(site:
     text = unescape(html)
     assert '"NOPE" is not an incident reference; they look like INC-7.' in text
     assert french("« NOPE » n'est pas une référence d'incident ; elles s'écrivent INC-7.") in text
+    status, html, _ = await site.get("/nowhere")
+    assert status == 404 and "Il n'y a rien à cette adresse." in unescape(html)
+    assert "<title>" in html and "Introuvable" in html
+    resp = await site.client.delete("/incidents/INC-1/timeline")
+    assert resp.status == 405
+    assert french("DELETE n'est pas permis ici.") in unescape(await resp.text())
 
 
 async def test_chain_banner_shows_the_head_and_a_broken_chain(site: Site) -> None:

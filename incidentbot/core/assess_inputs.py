@@ -288,18 +288,11 @@ def parse_inputs(options: Mapping[str, str]) -> Inputs:
         if key not in KEYS:
             keys = ", ".join(KEYS)
             raise UsageError(
-                f'Unknown assessment key "{_shown(raw_key_text)}": use {keys} '
-                "(e.g. identifiable=full).",
+                Message("assess.unknown_key", key=_shown(raw_key_text), keys=keys),
                 field=raw_key_text,
-                message_fr=f"Clé d'évaluation inconnue « {_shown(raw_key_text)} » : utilisez "
-                f"{keys} (par ex. identifiable=full).",
             )
         if key in seen:
-            raise UsageError(
-                f"{key} is given twice: give each key once.",
-                field=key,
-                message_fr=f"{key} est indiqué deux fois : indiquez chaque clé une seule fois.",
-            )
+            raise UsageError(Message("assess.given_twice", key=key), field=key)
         seen.add(key)
         raw = raw_value if isinstance(raw_value, str) else repr(raw_value)
         value = raw.strip().lower() if raw.isascii() else raw

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core.model import Phase
 from incidentbot.errors import IncidentbotError
 from incidentbot.evidence import tsa
-from incidentbot.i18n import Message
+from incidentbot.i18n import Message, t
 from incidentbot.store import Store, outbox, to_text
 
 if TYPE_CHECKING:
@@ -39,17 +39,6 @@ log = logging.getLogger(__name__)
 # what a published head looks like in Slack; verify finds them again with this pattern
 HEAD_PATTERN = re.compile(r"#(\d+) sha256:([0-9a-f]{64})")
 COMPLETE = "complete"
-MESSAGES = {
-    "en": "Evidence: the timeline of {ref} is at event #{seq} sha256:{head} ({why}). "
-    "Keep this message: `incidentbot verify` checks the timeline against it.",
-    "fr": "Preuve : la chronologie de {ref} est à l'événement #{seq} sha256:{head} ({why}). "
-    "Gardez ce message : `incidentbot verify` vérifie la chronologie par rapport à lui.",
-}
-WHY = {
-    "approval": {"en": "a draft was approved", "fr": "un brouillon a été approuvé"},
-    "close": {"en": "the incident is closed", "fr": "l'incident est clos"},
-    "phase": {"en": "phase {phase}", "fr": "phase {phase}"},
-}
 
 
 def current_phase(store: Store, ref: str, *, reopened: str | None = None) -> str:
@@ -113,9 +102,10 @@ def publish(
         if incident.channel:  # Slack mode: the channel exists (the shell never has one)
             kind, _, phase = reason.partition(":")
             lang = "fr" if incident.language == "fr" else "en"
-            why = WHY[kind][lang].format(phase=phase)
+            why = Message(f"anchors.why.{kind}", phase=phase)
             key = f"anchor:{ref}:{seq}:{reason}"
-            text = MESSAGES[lang].format(ref=ref, seq=seq, head=head, why=why)
+            # the event number as written, never grouped: HEAD_PATTERN reads it back
+            text = t("anchors.published", lang, ref=ref, seq=str(seq), head=head, why=why)
             outbox.enqueue(
                 store,
                 key=key,
