@@ -152,7 +152,7 @@ def drill(workdir: Path, *, events: int, kill_after: int, binary: str) -> Drill:
         problems = [exc.message]
     else:
         try:
-            problems = store.verify()
+            problems = [str(p) for p in store.verify()]
         finally:
             store.close()
     present = _events(db)

@@ -254,7 +254,7 @@ def verify(obj: Context, against: tuple[Path, ...]) -> None:
 
     store = Store(obj.settings.db_path, create=False)
     problems = store.verify()
-    notes: list[str] = []
+    notes: list[Message] = []
     if not store.integrity():
         for path in against:
             problems += exports.against(store, path, timestamp_ca=obj.settings.timestamp_ca)
@@ -266,11 +266,11 @@ def verify(obj: Context, against: tuple[Path, ...]) -> None:
         found, notes = anchors.check(store, obj.settings, read_heads)
         problems += found
     for p in problems:
-        click.secho(p, fg="red", err=True)
+        click.secho(p.render(obj.lang), fg="red", err=True)
     if problems:
         sys.exit(1)
     for note in notes:
-        click.echo(note)
+        click.echo(note.render(obj.lang))
     count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
     incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
     if against:

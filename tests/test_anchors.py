@@ -232,7 +232,7 @@ def test_each_phase_end_approval_and_close_is_stamped_and_verified(
 
     result = cli("verify", env=env, home=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert f"{len(anchors)} timestamp token(s) checked (with signatures)." in result.stdout
+    assert f"{len(anchors)} timestamp tokens checked (with signatures)." in result.stdout
 
 
 def test_a_chain_rewritten_before_a_stamped_head_is_caught(stamped, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -312,7 +312,7 @@ def test_tokens_kept_in_an_export_are_checked_against_the_database(
     # a root that did not sign the tokens: every token is refused, naming the export
     other = tmp_path / "other-root.pem"
     other.write_bytes((authority_files / "tsa.crt").read_bytes())
-    problems = exports.against(service.store, kept, timestamp_ca=other)
+    problems = [str(p) for p in exports.against(service.store, kept, timestamp_ca=other)]
     assert len(problems) == len(data["anchors"])
     seq = data["anchors"][0]["seq"]
     assert problems[0].startswith(
@@ -326,6 +326,6 @@ def test_tokens_kept_in_an_export_are_checked_against_the_database(
     forged_data = json.loads(reports.export(service, "INC-1", "json", lang="en", tz=UTC))
     forged_data["anchors"] = data["anchors"]
     forged.write_text(json.dumps(forged_data))
-    problems = exports.against(service.store, forged, timestamp_ca=ca)
+    problems = [str(p) for p in exports.against(service.store, forged, timestamp_ca=ca)]
     assert problems and all(p.startswith("INC-1: event #") for p in problems)
     assert f"INC-1: event #{seq} differs from the head a timestamp token of 20" in problems[0]

@@ -165,7 +165,7 @@ def test_the_stand_alone_verifier_agrees_with_verify(service, exported, playbook
     conn.commit()
     conn.close()
     problem = f"{ref}: event #3 was altered (its hash does not match its content)"
-    assert service.store.verify() == [problem]
+    assert [str(p) for p in service.store.verify()] == [problem]
     data["timeline"][2]["text"] = "rien"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     result = run_tool(str(path))

@@ -14,6 +14,7 @@ from slackutil import TOKEN, Harness, running
 
 from incidentbot.evidence import anchors
 from incidentbot.slack import witness
+from incidentbot.typography import french
 
 
 @pytest_asyncio.fixture
@@ -50,7 +51,10 @@ async def test_an_approval_posts_the_head_in_the_channel_and_verify_reads_it_bac
     problems, notes = await asyncio.to_thread(
         anchors.check, service.store, aimed, witness.reader(aimed)
     )
-    assert problems == [] and notes == ["1 chain head(s) published in Slack checked."]
+    assert problems == [] and [str(n) for n in notes] == [
+        "1 chain head published in Slack checked."
+    ]
+    assert notes[0].render("fr") == french("1 tête de chaîne publiée dans Slack vérifiée.")
 
     # the insider rewrites the note recorded before that head and re-hashes everything
     from test_evidence import rewrite_chain
@@ -59,7 +63,7 @@ async def test_an_approval_posts_the_head_in_the_channel_and_verify_reads_it_bac
     problems, _ = await asyncio.to_thread(
         anchors.check, service.store, aimed, witness.reader(aimed)
     )
-    assert problems == [
+    assert [str(p) for p in problems] == [
         f"INC-1: event #{seq} differs from the head Slack published (sha256:{head[:12]}... "
         f"there, {service.store.head('INC-1')[1][:12]}... here): the timeline was rewritten "
         "after it"

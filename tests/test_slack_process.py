@@ -116,6 +116,43 @@ def test_a_revoked_token_at_start_up_is_one_line_and_exit_1(tmp_path: Path) -> N
     assert "Traceback" not in err
 
 
+def test_a_french_operator_reads_the_refused_token_in_french(tmp_path: Path) -> None:
+    from incidentbot.typography import french
+
+    with FakeSlack.run_in_thread() as fake:
+        fake.revoke_token()
+        env = {**environment(tmp_path, fake), "INCIDENTBOT_LANG": "fr"}
+        proc = start(env, free_port())
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert err.strip().splitlines()[-1] == french(
+        "Slack a refusé SLACK_BOT_TOKEN (invalid_auth) ; créez un nouveau jeton de bot "
+        "(OAuth & Permissions) et indiquez-le de nouveau."
+    )
+
+
+def test_an_unreachable_slack_api_is_named_in_french(tmp_path: Path) -> None:
+    from incidentbot.typography import french
+
+    port = free_port()  # nothing listens there
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_"))},
+        "SLACK_API_URL": f"http://127.0.0.1:{port}/api/",
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_SIGNING_SECRET": SECRET,
+        "INCIDENTBOT_DB": str(tmp_path / "bot.db"),
+        "INCIDENTBOT_LANG": "fr",
+    }
+    proc = start(env, free_port())
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(
+        french(f"SLACK_API_URL : impossible de joindre http://127.0.0.1:{port}/api/ (")
+    )
+    assert "Traceback" not in err
+
+
 def test_missing_credentials_name_the_variable(tmp_path: Path) -> None:
     from incidentbot.cli import main
 

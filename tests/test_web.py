@@ -8,6 +8,7 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from incidentbot.config import Settings
 from incidentbot.store import Store
+from incidentbot.typography import french
 from incidentbot.web import create_web_app, links, sample
 from incidentbot.web.render import style_hash
 
@@ -259,6 +261,39 @@ async def test_french_incident_is_shown_in_french(site: Site) -> None:
     assert "Télécharger\u00a0:" in html and "vérifiée\u00a0:" in html
     _, english, _ = await site.get(site.path("INC-1"))
     assert "Download:" in english and "\u00a0:" not in english
+
+
+async def test_a_row_edited_outside_the_bot_is_named_on_the_page_in_its_language(
+    site: Site,
+) -> None:
+    conn = site.service.store.conn
+    for ref in ("INC-1", "INC-2"):
+        conn.execute("UPDATE incidents SET title = 'Rien' WHERE ref = ?", [ref])
+    _, html, _ = await site.get(site.path("INC-2"))
+    assert french(
+        "La chaîne de hachage N'EST PAS vérifiée : INC-2 : ligne de l'incident, le titre : "
+        '"Rien" dans la table ne correspond pas à l\'événement #1 (declared) ; la ligne a été '
+        "modifiée en dehors du bot."
+    ) in unescape(html)
+    _, html, _ = await site.get(site.path("INC-1"))
+    assert (
+        'The hash chain does NOT verify: INC-1: incident row, the title: "Rien" in the table '
+        "does not match event #1 (declared); the row was changed outside the bot." in unescape(html)
+    )
+
+
+async def test_an_address_that_names_no_incident_says_so_in_both_languages(site: Site) -> None:
+    status, html, _ = await site.get("/incidents/NOPE/timeline", token=site.token("INC-1"))
+    assert status == 404
+    text = unescape(html)
+    assert '"NOPE" is not an incident reference; they look like INC-7.' in text
+    assert french("« NOPE » n'est pas une référence d'incident ; elles s'écrivent INC-7.") in text
+    status, html, _ = await site.get("/nowhere")
+    assert status == 404 and "Il n'y a rien à cette adresse." in unescape(html)
+    assert "<title>" in html and "Introuvable" in html
+    resp = await site.client.delete("/incidents/INC-1/timeline")
+    assert resp.status == 405
+    assert french("DELETE n'est pas permis ici.") in unescape(await resp.text())
 
 
 async def test_chain_banner_shows_the_head_and_a_broken_chain(site: Site) -> None:

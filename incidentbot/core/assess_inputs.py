@@ -23,6 +23,7 @@ from typing import Any
 
 from incidentbot.core.model import Text
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 
 DATA_CATEGORIES: tuple[str, ...] = (
     "contact", "identity", "identity_documents", "financial", "credentials", "behavioural",
@@ -213,11 +214,9 @@ def _shown(text: str) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _bad_value(key: str, raw: str, allowed_en: str, allowed_fr: str) -> UsageError:
+def _bad_value(key: str, raw: str, allowed: Message) -> UsageError:
     return UsageError(
-        f"{key}={_shown(raw)} is not allowed: use {allowed_en}.",
-        field=key,
-        message_fr=f"{key}={_shown(raw)} n'est pas admis : utilisez {allowed_fr}.",
+        Message("assess.bad_value", key=key, raw=_shown(raw), allowed=allowed), field=key
     )
 
 
@@ -228,36 +227,22 @@ def _parse_value(key: str, value: str, raw: str) -> Any:
         if bad or not names:
             allowed = ", ".join(DATA_CATEGORIES)
             raise _bad_value(
-                key,
-                raw,
-                f"a comma list of {allowed} (e.g. data=contact,financial), or {UNKNOWN}",
-                f"une liste séparée par des virgules parmi {allowed} "
-                f"(par ex. data=contact,financial), ou {UNKNOWN}",
+                key, raw, Message("assess.allowed.data", allowed=allowed, unknown=UNKNOWN)
             )
         return tuple(c for c in DATA_CATEGORIES if c in names)
     if key in COUNT_KEYS:
         if not _COUNT.fullmatch(value):
-            raise _bad_value(
-                key,
-                raw,
-                f"a whole number (e.g. {key}=869) or {UNKNOWN}",
-                f"un nombre entier (par ex. {key}=869) ou {UNKNOWN}",
-            )
+            raise _bad_value(key, raw, Message("assess.allowed.count", key=key, unknown=UNKNOWN))
         return int(value)
     if key in YES_NO_KEYS:
         if value in _YES:
             return True
         if value in _NO:
             return False
-        raise _bad_value(
-            key,
-            raw,
-            f"yes or no (also oui/non, true/false), or {UNKNOWN}",
-            f"yes ou no (ou oui/non, true/false), ou {UNKNOWN}",
-        )
+        raise _bad_value(key, raw, Message("assess.allowed.yes_no", unknown=UNKNOWN))
     levels = ", ".join(LEVELS[key])
     if value not in LEVELS[key]:
-        raise _bad_value(key, raw, f"{levels} or {UNKNOWN}", f"{levels} ou {UNKNOWN}")
+        raise _bad_value(key, raw, Message("assess.allowed.levels", levels=levels, unknown=UNKNOWN))
     return value
 
 
@@ -267,20 +252,23 @@ def _check_recipient(values: Mapping[str, Any]) -> None:
     conf = values.get("confidentiality")
     if recipient is not None and conf is not None and recipient not in RECIPIENTS_OF.get(conf, ()):
         fits = RECIPIENTS_OF.get(conf)
-        allowed = ", ".join(fits) if fits else "nothing (leave recipient out)"
-        allowed_fr = ", ".join(fits) if fits else "rien (omettez recipient)"
+        if not fits:
+            raise UsageError(
+                Message("assess.recipient_leave_out", recipient=recipient, confidentiality=conf),
+                field="recipient",
+            )
         raise UsageError(
-            f"recipient={recipient} does not fit confidentiality={conf}: use {allowed}.",
+            Message(
+                "assess.recipient_misfit",
+                recipient=recipient,
+                confidentiality=conf,
+                allowed=", ".join(fits),
+            ),
             field="recipient",
-            message_fr=f"recipient={recipient} ne va pas avec confidentiality={conf} : "
-            f"utilisez {allowed_fr}.",
         )
     if values.get("trusted_because") is not None and recipient not in (None, "trusted"):
         raise UsageError(
-            f"trusted_because is only for recipient=trusted, not recipient={recipient}.",
-            field="trusted_because",
-            message_fr=f"trusted_because ne vaut que pour recipient=trusted, pas "
-            f"recipient={recipient}.",
+            Message("assess.trusted_only", recipient=recipient), field="trusted_because"
         )
 
 
@@ -300,18 +288,11 @@ def parse_inputs(options: Mapping[str, str]) -> Inputs:
         if key not in KEYS:
             keys = ", ".join(KEYS)
             raise UsageError(
-                f'Unknown assessment key "{_shown(raw_key_text)}": use {keys} '
-                "(e.g. identifiable=full).",
+                Message("assess.unknown_key", key=_shown(raw_key_text), keys=keys),
                 field=raw_key_text,
-                message_fr=f"Clé d'évaluation inconnue « {_shown(raw_key_text)} » : utilisez "
-                f"{keys} (par ex. identifiable=full).",
             )
         if key in seen:
-            raise UsageError(
-                f"{key} is given twice: give each key once.",
-                field=key,
-                message_fr=f"{key} est indiqué deux fois : indiquez chaque clé une seule fois.",
-            )
+            raise UsageError(Message("assess.given_twice", key=key), field=key)
         seen.add(key)
         raw = raw_value if isinstance(raw_value, str) else repr(raw_value)
         value = raw.strip().lower() if raw.isascii() else raw

@@ -14,6 +14,7 @@ from typing import Any
 from incidentbot.core.model import Text
 from incidentbot.core.principles import PRINCIPLES
 from incidentbot.errors import UsageError
+from incidentbot.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,7 @@ def apply_override(
 ) -> Decision:
     """The lead's or DPO's decision in force, keeping the computed one beside it."""
     if not reason or not reason.strip():
-        raise UsageError(
-            "An override needs a reason: say why the decision differs from the computed one.",
-            field="reason",
-            message_fr="Une dérogation exige un motif : dites pourquoi la décision diffère "
-            "de celle calculée.",
-        )
+        raise UsageError(Message("error.override_reason"), field="reason")
     return replace(
         decision,
         authority=authority,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core.model import Phase
 from incidentbot.errors import IncidentbotError
 from incidentbot.evidence import tsa
+from incidentbot.i18n import Message, t
 from incidentbot.store import Store, outbox, to_text
 
 if TYPE_CHECKING:
@@ -38,17 +39,6 @@ log = logging.getLogger(__name__)
 # what a published head looks like in Slack; verify finds them again with this pattern
 HEAD_PATTERN = re.compile(r"#(\d+) sha256:([0-9a-f]{64})")
 COMPLETE = "complete"
-MESSAGES = {
-    "en": "Evidence: the timeline of {ref} is at event #{seq} sha256:{head} ({why}). "
-    "Keep this message: `incidentbot verify` checks the timeline against it.",
-    "fr": "Preuve : la chronologie de {ref} est à l'événement #{seq} sha256:{head} ({why}). "
-    "Gardez ce message : `incidentbot verify` vérifie la chronologie par rapport à lui.",
-}
-WHY = {
-    "approval": {"en": "a draft was approved", "fr": "un brouillon a été approuvé"},
-    "close": {"en": "the incident is closed", "fr": "l'incident est clos"},
-    "phase": {"en": "phase {phase}", "fr": "phase {phase}"},
-}
 
 
 def current_phase(store: Store, ref: str, *, reopened: str | None = None) -> str:
@@ -112,9 +102,10 @@ def publish(
         if incident.channel:  # Slack mode: the channel exists (the shell never has one)
             kind, _, phase = reason.partition(":")
             lang = "fr" if incident.language == "fr" else "en"
-            why = WHY[kind][lang].format(phase=phase)
+            why = Message(f"anchors.why.{kind}", phase=phase)
             key = f"anchor:{ref}:{seq}:{reason}"
-            text = MESSAGES[lang].format(ref=ref, seq=seq, head=head, why=why)
+            # the event number as written, never grouped: HEAD_PATTERN reads it back
+            text = t("anchors.published", lang, ref=ref, seq=str(seq), head=head, why=why)
             outbox.enqueue(
                 store,
                 key=key,
@@ -176,24 +167,30 @@ def rows_for_export(store: Store, ref: str) -> list[dict[str, Any]]:
     ]
 
 
-def check_head(store: Store, ref: str, seq: int, head: str, source: str) -> str | None:
+def check_head(
+    store: Store, ref: str, seq: int, head: str, source: str | Message
+) -> Message | None:
     """Does the database still hold ``head`` as the hash of event ``seq`` of ``ref``?"""
     row = store.conn.execute(
         "SELECT hash FROM timeline WHERE incident = ? AND seq = ?", [ref, seq]
     ).fetchone()
     if row is None:
-        return f"{ref}: event #{seq}, whose hash {source} published, is missing from the database"
+        return Message("anchors.head_missing", ref=ref, seq=str(seq), source=source)
     if row[0] != head:
-        return (
-            f"{ref}: event #{seq} differs from the head {source} published (sha256:{head[:12]}... "
-            f"there, {row[0][:12]}... here): the timeline was rewritten after it"
+        return Message(
+            "anchors.head_differs",
+            ref=ref,
+            seq=str(seq),
+            source=source,
+            there=head[:12],
+            here=row[0][:12],
         )
     return None
 
 
 def check_tokens(
-    store: Store, ref: str, anchors: list[dict[str, Any]], ca: Path | None, source: str
-) -> list[str]:
+    store: Store, ref: str, anchors: list[dict[str, Any]], ca: Path | None, source: str | Message
+) -> list[Message]:
     problems = []
     for a in anchors:
         if not a.get("rfc3161"):
@@ -201,10 +198,14 @@ def check_tokens(
         at, problem = tsa.check(base64.b64decode(a["rfc3161"]), a["hash"].encode("ascii"), ca)
         if problem:
             problems.append(
-                f"{ref}: the timestamp token of event #{a['seq']} ({source}): {problem}"
+                Message(
+                    "anchors.token_bad", ref=ref, seq=str(a["seq"]), source=source, problem=problem
+                )
             )
             continue
-        found = check_head(store, ref, a["seq"], a["hash"], f"a timestamp token of {at}")
+        found = check_head(
+            store, ref, a["seq"], a["hash"], Message("anchors.source.token", at=str(at))
+        )
         if found:
             problems.append(found)
     return problems
@@ -214,19 +215,22 @@ def check(
     store: Store,
     settings: Any,
     read_heads: Callable[[str, str], list[tuple[int, str]]] | None = None,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[Message], list[Message]]:
     """(problems, notes): every token held, every head message readable in Slack.
 
     ``read_heads(ref, channel)`` returns the (event number, head) pairs published in an
     incident's channel (:func:`incidentbot.slack.witness.reader`); None when there is no Slack.
+    Both lists are catalogue messages, worded by the caller in its reader's language.
     """
-    problems: list[str] = []
-    notes: list[str] = []
+    problems: list[Message] = []
+    notes: list[Message] = []
     tokens = heads = 0
     for incident in store.incidents():
         held = rows_for_export(store, incident.ref)
         tokens += sum(1 for a in held if a["rfc3161"])
-        problems += check_tokens(store, incident.ref, held, settings.timestamp_ca, "database")
+        problems += check_tokens(
+            store, incident.ref, held, settings.timestamp_ca, Message("anchors.source.database")
+        )
     if read_heads is not None:
         for incident in store.incidents():
             if not incident.channel:
@@ -234,7 +238,7 @@ def check(
             try:
                 published = read_heads(incident.ref, incident.channel)
             except IncidentbotError as exc:  # out of reach is said, not held against the file
-                notes.append(f"{incident.ref}: {exc.message}.")
+                notes.append(Message("anchors.unreachable", ref=incident.ref, problem=exc.sentence))
                 continue
             for seq, head in published:
                 heads += 1
@@ -242,8 +246,8 @@ def check(
                 if found:
                     problems.append(found)
     if tokens:
-        signed = "with signatures" if settings.timestamp_ca else "content only: set timestamp_ca"
-        notes.append(f"{tokens} timestamp token(s) checked ({signed}).")
+        signed = "anchors.tokens_signed" if settings.timestamp_ca else "anchors.tokens_content"
+        notes.append(Message(signed, count=tokens))
     if heads:
-        notes.append(f"{heads} chain head(s) published in Slack checked.")
+        notes.append(Message("anchors.heads_checked", count=heads))
     return problems, notes

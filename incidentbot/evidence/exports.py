@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any
 
 from incidentbot.evidence import anchors
+from incidentbot.i18n import Message
 from incidentbot.store import Store, chain
+
+
+class Unreadable(ValueError):
+    """An export that cannot be read, or is not one; ``problem`` says which."""
+
+    def __init__(self, problem: Message):
+        super().__init__(str(problem))
+        self.problem = problem
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -21,23 +30,26 @@ def load(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_bytes())  # UTF-8, with or without a byte-order mark
         data["incident"]["ref"], data["timeline"], data["chain"]["head"]  # noqa: B018
     except OSError as exc:
-        raise ValueError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+        raise Unreadable(
+            Message("exports.unreadable", path=path, error=str(exc.strerror or exc))
+        ) from exc
     except (ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"{path}: is not a JSON export of incidentbot ({exc})") from exc
+        raise Unreadable(Message("exports.not_an_export", path=path, error=str(exc))) from exc
     return data
 
 
-def against(store: Store, path: Path, *, timestamp_ca: Path | None = None) -> list[str]:
-    """The problems found comparing the database with the export at ``path`` (first only)."""
+def against(store: Store, path: Path, *, timestamp_ca: Path | None = None) -> list[Message]:
+    """The problems found comparing the database with the export at ``path`` (first only),
+    as catalogue messages the caller words in its reader's language."""
     try:
         data = load(path)
-    except ValueError as exc:
-        return [str(exc)]
+    except Unreadable as exc:
+        return [exc.problem]
     ref = data["incident"]["ref"]
     events = [{"incident": ref, **e} for e in data["timeline"]]
     problem = chain.walk(ref, events, len(events), data["chain"]["head"])
     if problem:
-        return [f"{path.name}: the export itself does not verify: {problem}"]
+        return [Message("exports.does_not_verify", name=path.name, problem=problem)]
     here = {
         seq: digest
         for seq, digest in store.conn.execute(
@@ -48,14 +60,17 @@ def against(store: Store, path: Path, *, timestamp_ca: Path | None = None) -> li
     for event in events:
         seq = event["seq"]
         if seq not in here:
-            return [
-                f"{ref}: event #{seq} of {path.name} is missing from the database: the "
-                "database does not extend that export"
-            ]
+            return [Message("exports.missing", ref=ref, seq=str(seq), name=path.name)]
         if here[seq] != event["hash"]:
             return [
-                f"{ref}: event #{seq} differs from {path.name} (sha256:{event['hash'][:12]}... "
-                f"there, {here[seq][:12]}... here): the database does not extend that export"
+                Message(
+                    "exports.differs",
+                    ref=ref,
+                    seq=str(seq),
+                    name=path.name,
+                    there=event["hash"][:12],
+                    here=here[seq][:12],
+                )
             ]
     return anchors.check_tokens(
         store, ref, list(data.get("anchors") or []), timestamp_ca, path.name

@@ -24,6 +24,7 @@ from rfc3161_client import (
 )
 
 from incidentbot.errors import IncidentbotError
+from incidentbot.i18n import Message
 
 CONTENT_TYPE = "application/timestamp-query"
 
@@ -66,7 +67,7 @@ def stamp(url: str, message: bytes, *, timeout: float = 10.0) -> bytes:
     return body
 
 
-def check(token: bytes, message: bytes, ca: Path | None) -> tuple[datetime | None, str | None]:
+def check(token: bytes, message: bytes, ca: Path | None) -> tuple[datetime | None, Message | None]:
     """(the time the authority vouches for, None) or (None, what is wrong with the token).
 
     Without ``ca`` only the token's content is checked (it stamps ``message``); with it the
@@ -75,9 +76,9 @@ def check(token: bytes, message: bytes, ca: Path | None) -> tuple[datetime | Non
     try:
         response = decode_timestamp_response(token)
     except ValueError as exc:
-        return None, f"the token cannot be read ({exc})"
+        return None, Message("tsa.unreadable", error=str(exc))
     if response.tst_info.message_imprint.message != hashlib.sha256(message).digest():
-        return None, "the token stamps another hash"
+        return None, Message("tsa.other_hash")
     if ca is not None:
         try:
             roots = x509.load_pem_x509_certificates(ca.read_bytes())
@@ -86,5 +87,5 @@ def check(token: bytes, message: bytes, ca: Path | None) -> tuple[datetime | Non
                 builder = builder.add_root_certificate(root)
             builder.build().verify_message(response, message)
         except (VerificationError, ValueError, OSError) as exc:
-            return None, f"the authority's signature does not verify against {ca} ({exc})"
+            return None, Message("tsa.signature", ca=ca, error=str(exc))
     return response.tst_info.gen_time, None

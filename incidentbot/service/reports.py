@@ -21,7 +21,7 @@ from incidentbot.core import severity
 from incidentbot.core.model import Incident, TimelineEvent, pick
 from incidentbot.events import said, step_note
 from incidentbot.evidence import anchors
-from incidentbot.i18n import t
+from incidentbot.i18n import render, t
 
 if TYPE_CHECKING:
     from incidentbot.service.facade import IncidentService
@@ -103,7 +103,8 @@ def assessment_json(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
+def export_data(service: IncidentService, ref: str, lang: str = "en") -> dict[str, Any]:
+    """Everything the exports show of ``ref``; the chain's problem, if any, in ``lang``."""
     incident = service.incident(ref)
     store = service.store
     events = store.events(ref)
@@ -158,7 +159,7 @@ def export_data(service: IncidentService, ref: str) -> dict[str, Any]:
             "head": head,
             "events": len(events),
             "verified": problem is None,
-            "problem": problem,
+            "problem": render(problem, lang) if problem else None,
         },
     }
 
@@ -200,7 +201,7 @@ def csv_row(e: Mapping[str, Any], lang: str, tz: tzinfo) -> Sequence[Any]:
 
 
 def export(service: IncidentService, ref: str, fmt: str, *, lang: str, tz: tzinfo) -> str:
-    data = export_data(service, ref)
+    data = export_data(service, ref, lang)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":

@@ -34,6 +34,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from incidentbot.config import Settings
 from incidentbot.errors import ConfigError
+from incidentbot.i18n import Message
 from incidentbot.runner import ServiceRunner
 from incidentbot.scheduler import Scheduler
 from incidentbot.slack import blocks as bk
@@ -113,13 +114,10 @@ class SlackBot:
             answer = await self.client.auth_test()
         except SlackApiError as exc:
             error = exc.response.get("error", "")
-            raise ConfigError(
-                f"SLACK_BOT_TOKEN was refused by Slack ({error}); create a new bot token "
-                "(OAuth & Permissions) and set it again."
-            ) from exc
+            raise ConfigError(Message("slack.token_refused", error=error)) from exc
         except (aiohttp.ClientError, OSError) as exc:
             raise ConfigError(
-                f"SLACK_API_URL: cannot reach {self.settings.slack_api_base()} ({exc})."
+                Message("slack.api_unreachable", url=self.settings.slack_api_base(), error=str(exc))
             ) from exc
         self.sender.bot_user = answer.get("user_id")
         return str(answer.get("user_id") or "")

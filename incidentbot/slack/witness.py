@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from incidentbot.errors import IncidentbotError
 from incidentbot.evidence.anchors import HEAD_PATTERN
+from incidentbot.i18n import Message
 
 
 def reader(settings: Any) -> Callable[[str, str], list[tuple[int, str]]]:
@@ -35,7 +36,7 @@ def reader(settings: Any) -> Callable[[str, str], list[tuple[int, str]]]:
                 page = client.conversations_history(channel=channel, limit=200, cursor=cursor)
             except (SlackApiError, OSError) as exc:
                 raise IncidentbotError(
-                    f"the heads published in Slack cannot be read back from {channel} ({exc})"
+                    Message("witness.unreadable", channel=channel, error=str(exc))
                 ) from exc
             for message in page.get("messages") or []:
                 text = str(message.get("text") or "")

@@ -49,6 +49,7 @@ from incidentbot.core.model import (
     TimelineEvent,
 )
 from incidentbot.errors import StoreError
+from incidentbot.i18n import Message
 from incidentbot.store import chain
 from incidentbot.store.migrations import MIGRATION_SET, migrations
 
@@ -66,25 +67,10 @@ def damaged(path: Path, exc: BaseException) -> StoreError:
     """The one sentence for a database SQLite cannot read or write as it is."""
     said = str(exc) or type(exc).__name__
     if "readonly" in said or "read-only" in said:
-        return StoreError(
-            f"The database {path} is read-only (SQLite says: {said}); the bot needs to write "
-            "it: check its permissions, or run verify/export on a copy.",
-            message_fr=f"La base {path} est en lecture seule (SQLite : {said}) ; vérifiez ses "
-            "droits, ou lancez verify/export sur une copie.",
-        )
+        return StoreError(Message("store.read_only", path=path, said=said))
     if "locked" in said or "busy" in said:
-        return StoreError(
-            f"The database {path} is locked by another process (SQLite says: {said}); "
-            "try again in a moment.",
-            message_fr=f"La base {path} est verrouillée par un autre processus (SQLite : "
-            f"{said}) ; réessayez dans un instant.",
-        )
-    return StoreError(
-        f"The database {path} is damaged or is not an incidentbot database (SQLite says: "
-        f"{said}); restore it from a backup or a replica (docs/evidence.md).",
-        message_fr=f"La base {path} est endommagée ou n'est pas une base incidentbot (SQLite : "
-        f"{said}) ; restaurez-la depuis une sauvegarde ou une réplique (docs/evidence.md).",
-    )
+        return StoreError(Message("store.locked", path=path, said=said))
+    return StoreError(Message("store.damaged", path=path, said=said))
 
 
 def to_text(at: datetime | None) -> str | None:
@@ -180,25 +166,15 @@ class Store:
             raise damaged(self.path, exc) from exc
         except OSError as exc:
             raise StoreError(
-                f"Cannot open the database {self.path}: {exc.strerror or exc}.",
-                message_fr=f"Impossible d'ouvrir la base {self.path} : {exc.strerror or exc}.",
+                Message("store.cannot_open", path=self.path, error=str(exc.strerror or exc))
             ) from exc
 
     def _open(self, *, create: bool, check_same_thread: bool) -> None:
         is_new = not self.path.exists() or self.path.stat().st_size == 0
         if is_new and not create:
-            raise StoreError(
-                f"There is no incidentbot database at {self.path}; check INCIDENTBOT_DB "
-                "(nothing was created).",
-                message_fr=f"Il n'y a pas de base incidentbot à {self.path} ; vérifiez "
-                "INCIDENTBOT_DB (rien n'a été créé).",
-            )
+            raise StoreError(Message("store.missing", path=self.path))
         if self.path.is_dir():
-            raise StoreError(
-                f"{self.path} is a folder, not a database; point INCIDENTBOT_DB at a file.",
-                message_fr=f"{self.path} est un dossier, pas une base ; indiquez un fichier "
-                "dans INCIDENTBOT_DB.",
-            )
+            raise StoreError(Message("store.folder", path=self.path))
         if is_new:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # owner-only permissions from the first byte (issue: secrets at rest)
@@ -222,20 +198,10 @@ class Store:
         tables = set(self.db.table_names())
         if app_id not in (0, APPLICATION_ID) or (app_id == 0 and tables):
             conn.close()
-            raise StoreError(
-                f"{self.path} is an SQLite file but not an incidentbot database; "
-                "point INCIDENTBOT_DB at another file.",
-                message_fr=f"{self.path} est un fichier SQLite qui n'est pas une base "
-                "incidentbot ; indiquez un autre fichier dans INCIDENTBOT_DB.",
-            )
+            raise StoreError(Message("store.foreign", path=self.path))
         if app_id == 0 and not create:
             conn.close()
-            raise StoreError(
-                f"There is no incidentbot database at {self.path} (the file is empty); check "
-                "INCIDENTBOT_DB (nothing was created).",
-                message_fr=f"Il n'y a pas de base incidentbot à {self.path} (fichier vide) ; "
-                "vérifiez INCIDENTBOT_DB (rien n'a été créé).",
-            )
+            raise StoreError(Message("store.empty", path=self.path))
         self._sync_full = True
         if self.read_only:
             self._check_not_newer()
@@ -243,11 +209,7 @@ class Store:
             if pending:
                 conn.close()
                 raise StoreError(
-                    f"{self.path} is read-only and its schema is older than this incidentbot "
-                    f"({pending[0]} is missing); copy it to a writable place and run the "
-                    "command on the copy.",
-                    message_fr=f"{self.path} est en lecture seule et son schéma est plus ancien "
-                    "que cet incidentbot ; copiez-la ailleurs et lancez la commande sur la copie.",
+                    Message("store.read_only_older", path=self.path, migration=pending[0])
                 )
             return
         conn.execute("PRAGMA journal_mode = WAL")
@@ -265,12 +227,7 @@ class Store:
         unknown = sorted(applied - known)
         if unknown:
             self.conn.close()
-            raise StoreError(
-                f"{self.path} was written by a newer incidentbot (schema {unknown[-1]}); "
-                "upgrade incidentbot before opening it.",
-                message_fr=f"{self.path} a été écrite par une version plus récente "
-                f"d'incidentbot (schéma {unknown[-1]}) ; mettez incidentbot à jour.",
-            )
+            raise StoreError(Message("store.newer", path=self.path, schema=unknown[-1]))
 
     @staticmethod
     def schema_version() -> str:
@@ -492,7 +449,7 @@ class Store:
             "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
         ).fetchone()
         if head is None:
-            raise StoreError(f"No incident {ref}.")
+            raise StoreError(Message("access.not_found", ref=ref))
         seq = (head[0] or 0) + 1
         prev = head[1] or chain.GENESIS
         row = {
@@ -583,7 +540,7 @@ class Store:
             form=r.get("form") or chain.LEGACY,
         )
 
-    def integrity(self) -> list[str]:
+    def integrity(self) -> list[Message]:
         """SQLite's own check of every page and index (``PRAGMA integrity_check``)."""
         try:
             rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
@@ -591,16 +548,16 @@ class Store:
             rows = [str(exc)]
         if rows == ["ok"]:
             return []
-        shown = "; ".join(rows[:3]) + (f" (and {len(rows) - 3} more)" if len(rows) > 3 else "")
-        return [
-            f"{self.path}: SQLite's integrity check fails ({shown}); the file is damaged: "
-            "restore it from a backup or a replica (docs/evidence.md)"
-        ]
+        shown: str | Message = "; ".join(rows[:3])
+        if len(rows) > 3:
+            shown = Message("store.integrity_more", count=len(rows) - 3, shown=shown)
+        return [Message("store.integrity", path=self.path, shown=shown)]
 
-    def verify(self) -> list[str]:
+    def verify(self) -> list[Message]:
         """Check the file, every incident's chain and every table against its chain.
 
-        One line per problem, each naming the incident and the first bad event or row.
+        One problem per incident, each naming the incident and the first bad event or row,
+        worded by the caller in its reader's language (``str()`` is English).
         """
         problems = self.integrity()
         if problems:
@@ -611,7 +568,7 @@ class Store:
                 problems.append(problem)
         return problems
 
-    def verify_incident(self, ref: str) -> str | None:
+    def verify_incident(self, ref: str) -> Message | None:
         """The first problem of one incident: its chain, then its tables against the chain."""
         from incidentbot.store import audit
 

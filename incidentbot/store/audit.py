@@ -20,18 +20,15 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from incidentbot.i18n import Message
 from incidentbot.store.chain import portable
 
 if TYPE_CHECKING:
     from incidentbot.store import Store
 
 
-STEP_FIELDS = (
-    ("status", "the status"),
-    ("assignee", "the assignee"),
-    ("done_by", "who did it"),
-    ("note", "the note"),
-)
+# the columns of a step row that its events set (each worded by ``audit.what.<column>``)
+STEP_FIELDS = ("status", "assignee", "done_by", "note")
 
 
 def _rows(store: Store, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -53,12 +50,13 @@ def _loads(text: Any, default: Any) -> Any:
     return json.loads(text) if text else default
 
 
-def audit(store: Store, ref: str) -> list[str]:
-    """The differences between ``ref``'s rows and its events, first found first."""
+def audit(store: Store, ref: str) -> list[Message]:
+    """The differences between ``ref``'s rows and its events, first found first (catalogue
+    messages, worded by the caller in its reader's language; ``str()`` is English)."""
     events = _rows(store, "SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref])
     for e in events:
         e["data"] = _loads(e["data"], {})
-    problems: list[str] = []
+    problems: list[Message] = []
     problems += _incident(store, ref, events)
     problems += _steps(store, ref, events)
     problems += _drafts(store, ref, events)
@@ -67,30 +65,53 @@ def audit(store: Store, ref: str) -> list[str]:
     return problems
 
 
-def _differs(ref: str, row: str, what: str, stored: Any, event: Mapping[str, Any] | None) -> str:
-    source = f"event #{event['seq']} ({event['kind']})" if event else "the timeline"
-    return (
-        f"{ref}: {row}, {what}: {_short(stored)} in the table does not match {source}; "
-        "the row was changed outside the bot"
+def _event(event: Mapping[str, Any]) -> Message:
+    return Message("audit.source.event", seq=str(event["seq"]), kind=event["kind"])
+
+
+def _differs(
+    ref: str, row: Message, what: str, stored: Any, event: Mapping[str, Any] | None
+) -> Message:
+    """``what`` (an ``audit.what.*`` id) of ``row`` differs from the event that set it."""
+    source = _event(event) if event else Message("audit.source.timeline")
+    return Message(
+        "audit.differs",
+        ref=ref,
+        row=row,
+        what=Message(f"audit.what.{what}"),
+        stored=_short(stored),
+        source=source,
     )
 
 
-def _incident(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
+def _deleted(ref: str, row: Message, event: Mapping[str, Any], table: str) -> Message:
+    return Message(
+        "audit.row_deleted", ref=ref, row=row, seq=str(event["seq"]), kind=event["kind"],
+        table=table,
+    )  # fmt: skip
+
+
+def _added(ref: str, row: Message, kind: str) -> Message:
+    return Message("audit.row_added", ref=ref, row=row, kind=kind)
+
+
+def _incident(store: Store, ref: str, events: list[dict[str, Any]]) -> list[Message]:
     row = _rows(store, "SELECT * FROM incidents WHERE ref = ?", [ref])[0]
     declared = next((e for e in events if e["kind"] == "declared"), None)
     if declared is None:
-        return [f"{ref}: incident row: there is no `declared` event for it in the timeline"]
+        return [Message("audit.no_declared", ref=ref)]
     d = declared["data"]
-    problems = []
+    problems: list[Message] = []
+    incident_row = Message("audit.row.incident")
 
     def check(what: str, stored: Any, expected: Any, event: Mapping[str, Any] | None) -> None:
         if stored != expected:
-            problems.append(_differs(ref, "incident row", what, stored, event))
+            problems.append(_differs(ref, incident_row, what, stored, event))
 
-    check("the title", row["title"], declared["text"], declared)
-    check("the playbook", row["playbook"], d.get("playbook", row["playbook"]), declared)
+    check("title", row["title"], declared["text"], declared)
+    check("playbook", row["playbook"], d.get("playbook", row["playbook"]), declared)
     if "jurisdictions" in d:
-        check("the jurisdictions", _loads(row["jurisdictions"], []), d["jurisdictions"], declared)
+        check("jurisdictions", _loads(row["jurisdictions"], []), d["jurisdictions"], declared)
     aware: tuple[Any, Mapping[str, Any] | None] = (d.get("aware_at"), declared)
     facts: dict[str, Any] = {}
     facts_event: Mapping[str, Any] | None = None
@@ -114,17 +135,17 @@ def _incident(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]
             roles_event = e
         elif kind == "closed":
             closed = e
-    check("the awareness time", _instant(row["aware_at"]), _instant(aware[0]), aware[1])
-    check("the facts", portable(_loads(row["facts"], {})), facts, facts_event)
-    check("the severity", row["severity"], severity[0], severity[1])
+    check("aware", _instant(row["aware_at"]), _instant(aware[0]), aware[1])
+    check("facts", portable(_loads(row["facts"], {})), facts, facts_event)
+    check("severity", row["severity"], severity[0], severity[1])
     if "lead" in d:
-        check("the roles", _loads(row["roles"], {}), roles, roles_event)
-        check("the lead", row["lead"], roles.get("lead"), roles_event)
-    check("the status", row["status"], "closed" if closed else "open", closed)
+        check("roles", _loads(row["roles"], {}), roles, roles_event)
+        check("lead", row["lead"], roles.get("lead"), roles_event)
+    check("status", row["status"], "closed" if closed else "open", closed)
     return problems
 
 
-def _steps(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
+def _steps(store: Store, ref: str, events: list[dict[str, Any]]) -> list[Message]:
     expected: dict[str, dict[str, Any]] = {}
     last: dict[str, Mapping[str, Any]] = {}
     for e in events:
@@ -141,7 +162,7 @@ def _steps(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
             state["status"] = "done" if e["kind"] == "step_done" else "skipped"
             state["done_by"] = e["actor"]
             state["note"] = e["text"] or None
-    problems = []
+    problems: list[Message] = []
     rows = _rows(store, "SELECT * FROM steps WHERE incident = ? ORDER BY position", [ref])
     for row in rows:
         step = row["step_id"]
@@ -154,19 +175,23 @@ def _steps(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
             "done_by": row["done_by"],
             "note": row["note"] or None,
         }
-        for what, label in STEP_FIELDS:
+        for what in STEP_FIELDS:
             if stored[what] != state[what]:
-                problems.append(_differs(ref, f"step {step}", label, stored[what], last.get(step)))
+                problems.append(
+                    _differs(
+                        ref,
+                        Message("audit.row.step", step=step),
+                        what,
+                        stored[what],
+                        last.get(step),
+                    )  # fmt: skip
+                )
     for step in expected:
-        event = last[step]
-        problems.append(
-            f"{ref}: step {step}: event #{event['seq']} ({event['kind']}) recorded it but the "
-            "steps table has no such row; the row was deleted outside the bot"
-        )
+        problems.append(_deleted(ref, Message("audit.row.step", step=step), last[step], "steps"))
     return problems
 
 
-def _drafts(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
+def _drafts(store: Store, ref: str, events: list[dict[str, Any]]) -> list[Message]:
     created: dict[tuple[Any, ...], Mapping[str, Any]] = {}
     approvals: dict[tuple[Any, ...], Mapping[str, Any]] = {}
     for e in events:
@@ -183,7 +208,7 @@ def _drafts(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
             ] = e
         elif e["kind"] == "draft_approved":
             approvals[(d.get("kind"), d.get("version"), d.get("sha256"))] = e
-    problems = []
+    problems: list[Message] = []
     for row in _rows(store, "SELECT * FROM drafts WHERE incident = ? ORDER BY id", [ref]):
         key: tuple[Any, ...] = (
             row["kind"],
@@ -193,59 +218,53 @@ def _drafts(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
             row["version"],
         )
         name = "-".join(str(p) for p in key if p is not None)
-        label = f"draft {name} (row {row['id']})"
+        label = Message("audit.row.draft", name=name, id=str(row["id"]))
         event = created.pop(key, None)
         if event is None:
-            problems.append(
-                f"{ref}: {label}: no `draft_created` event recorded it; the row was added "
-                "outside the bot"
-            )
+            problems.append(_added(ref, label, "draft_created"))
             continue
         recorded = event["data"].get("sha256")
         body_hash = hashlib.sha256((row["body"] or "").encode("utf-8")).hexdigest()
         if body_hash != recorded:
             problems.append(
-                f"{ref}: {label}: the text does not match the SHA-256 recorded in event "
-                f"#{event['seq']} (draft_created, {recorded[:12]}...); the body was changed "
-                "outside the bot"
+                Message(
+                    "audit.body_changed",
+                    ref=ref,
+                    row=label,
+                    seq=str(event["seq"]),
+                    recorded=recorded[:12],
+                )  # fmt: skip
             )
         elif row["hash"] != recorded:
-            problems.append(_differs(ref, label, "the stored hash", row["hash"], event))
+            problems.append(_differs(ref, label, "hash", row["hash"], event))
         if row["created_by"] != event["actor"]:
-            problems.append(_differs(ref, label, "the author", row["created_by"], event))
+            problems.append(_differs(ref, label, "author", row["created_by"], event))
         approval = approvals.pop((row["kind"], row["version"], recorded), None)
         if approval is not None and row["approved_by"] != approval["actor"]:
-            problems.append(_differs(ref, label, "the approver", row["approved_by"], approval))
+            problems.append(_differs(ref, label, "approver", row["approved_by"], approval))
         if approval is None and row["approved_by"]:
             problems.append(
-                f"{ref}: {label}: approved by {row['approved_by']} in the table but no "
-                "`draft_approved` event recorded it; the row was changed outside the bot"
+                Message("audit.approval_unrecorded", ref=ref, row=label, user=row["approved_by"])
             )
     for key, event in created.items():
-        problems.append(
-            f"{ref}: draft {'-'.join(str(p) for p in key if p is not None)}: event "
-            f"#{event['seq']} (draft_created) recorded it but the drafts table has no such "
-            "row; the row was deleted outside the bot"
-        )
+        name = "-".join(str(p) for p in key if p is not None)
+        problems.append(_deleted(ref, Message("audit.row.draft_any", name=name), event, "drafts"))
     return problems
 
 
-def _assessments(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
+def _assessments(store: Store, ref: str, events: list[dict[str, Any]]) -> list[Message]:
     recorded = {
         e["data"].get("version"): e
         for e in events
         if e["kind"] in ("assessed", "decision_override")
     }
-    problems = []
+    problems: list[Message] = []
     rows = _rows(store, "SELECT * FROM assessments WHERE incident = ? ORDER BY version", [ref])
     for row in rows:
-        label = f"assessment v{row['version']}"
+        label = Message("audit.row.assessment", version=str(row["version"]))
         event = recorded.pop(row["version"], None)
         if event is None:
-            problems.append(
-                f"{ref}: {label}: no `assessed` event recorded it; the row was added outside "
-                "the bot"
-            )
+            problems.append(_added(ref, label, "assessed"))
             continue
         data = event["data"]
         result = _loads(row["result"], {})
@@ -253,54 +272,49 @@ def _assessments(store: Store, ref: str, events: list[dict[str, Any]]) -> list[s
         if event["kind"] == "assessed":
             inputs = portable(_loads(row["inputs"], {}))
             if inputs != data.get("inputs"):
-                problems.append(_differs(ref, label, "the inputs", inputs, event))
+                problems.append(_differs(ref, label, "inputs", inputs, event))
             if result.get("score") != data.get("score"):
-                problems.append(_differs(ref, label, "the score", result.get("score"), event))
+                problems.append(_differs(ref, label, "score", result.get("score"), event))
             if result.get("band") != data.get("band"):
-                problems.append(_differs(ref, label, "the band", result.get("band"), event))
+                problems.append(_differs(ref, label, "band", result.get("band"), event))
             if decisions != data.get("decisions"):
-                problems.append(_differs(ref, label, "the decisions", decisions, event))
+                problems.append(_differs(ref, label, "decisions", decisions, event))
         else:
             chosen: Mapping[str, Any] = next(
                 (d for d in decisions if d.get("jurisdiction") == data.get("jurisdiction")), {}
             )
             got = {"authority": chosen.get("authority"), "persons": chosen.get("persons")}
             if got != data.get("chosen"):
-                problems.append(_differs(ref, label, "the chosen decision", got, event))
+                problems.append(_differs(ref, label, "chosen", got, event))
     for version, event in recorded.items():
-        problems.append(
-            f"{ref}: assessment v{version}: event #{event['seq']} ({event['kind']}) recorded "
-            "it but the assessments table has no such row; the row was deleted outside the bot"
-        )
+        label = Message("audit.row.assessment", version=str(version))
+        problems.append(_deleted(ref, label, event, "assessments"))
     return problems
 
 
-def _notifications(store: Store, ref: str, events: list[dict[str, Any]]) -> list[str]:
+def _notifications(store: Store, ref: str, events: list[dict[str, Any]]) -> list[Message]:
     recorded = [e for e in events if e["kind"] == "notified"]
     rows = _rows(store, "SELECT * FROM notifications WHERE incident = ? ORDER BY id", [ref])
-    problems = []
+    problems: list[Message] = []
     for i, row in enumerate(rows):
-        label = f"notification {row['jurisdiction']} (row {row['id']})"
+        label = Message(
+            "audit.row.notification", jurisdiction=row["jurisdiction"], id=str(row["id"])
+        )
         if i >= len(recorded):
-            problems.append(
-                f"{ref}: {label}: no `notified` event recorded it; the row was added outside "
-                "the bot"
-            )
+            problems.append(_added(ref, label, "notified"))
             continue
         event = recorded[i]
         data = event["data"]
         for what, column, key in (
-            ("the jurisdiction", "jurisdiction", "jurisdiction"),
-            ("the audience", "audience", "audience"),
-            ("the regulator's reference", "reference", "reference"),
+            ("jurisdiction", "jurisdiction", "jurisdiction"),
+            ("audience", "audience", "audience"),
+            ("reference", "reference", "reference"),
         ):
             if row[column] != data.get(key):
                 problems.append(_differs(ref, label, what, row[column], event))
         if row["recorded_by"] != event["actor"]:
-            problems.append(_differs(ref, label, "who recorded it", row["recorded_by"], event))
+            problems.append(_differs(ref, label, "recorded_by", row["recorded_by"], event))
     for event in recorded[len(rows) :]:
-        problems.append(
-            f"{ref}: notification: event #{event['seq']} (notified) recorded it but the "
-            "notifications table has no such row; the row was deleted outside the bot"
-        )
+        label = Message("audit.row.notification_any")
+        problems.append(_deleted(ref, label, event, "notifications"))
     return problems

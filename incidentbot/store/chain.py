@@ -34,6 +34,8 @@ from typing import Any
 
 import rfc8785
 
+from incidentbot.i18n import Message
+
 GENESIS = "0" * 64
 LEGACY = 1
 JCS = 2
@@ -94,11 +96,14 @@ def link(prev_hash: str, event: Mapping[str, Any]) -> str:
 
 def walk(
     ref: str, events: Iterable[Mapping[str, Any]], head_seq: int, head_hash: str
-) -> str | None:
-    """Check one incident's chain; the first problem as a sentence naming the event, or None.
+) -> Message | None:
+    """Check one incident's chain; the first problem, naming the event, or None.
 
     ``events`` are rows (or exported events) in ``seq`` order with their stored ``prev_hash``
-    and ``hash``; ``head_seq`` and ``head_hash`` are the head recorded apart from them.
+    and ``hash``; ``head_seq`` and ``head_hash`` are the head recorded apart from them. The
+    problem is a catalogue :class:`~incidentbot.i18n.Message`, worded in the reader's language
+    by whoever shows it (``str()`` is English). Event numbers are passed as text: they are
+    names (``#2300``), not quantities to group.
     """
     prev = GENESIS
     expected = 1
@@ -106,21 +111,21 @@ def walk(
     for event in events:
         seq = event["seq"]
         if seq != expected:
-            return f"{ref}: event #{expected} is missing (deleted)"
+            return Message("chain.missing", ref=ref, seq=str(expected))
         if event["prev_hash"] != prev:
-            return f"{ref}: event #{seq} does not follow event #{expected - 1}"
+            return Message("chain.not_following", ref=ref, seq=str(seq), previous=str(expected - 1))
         if form_of(event) < form:
-            return f"{ref}: event #{seq} was altered (written in an older chain form)"
+            return Message("chain.older_form", ref=ref, seq=str(seq))
         form = form_of(event)
         if link(prev, event) != event["hash"]:
-            return f"{ref}: event #{seq} was altered (its hash does not match its content)"
+            return Message("chain.altered", ref=ref, seq=str(seq))
         prev = event["hash"]
         expected += 1
     count = expected - 1
     if count < head_seq:
-        return f"{ref}: event #{expected} is missing (deleted)"
+        return Message("chain.missing", ref=ref, seq=str(expected))
     if count > head_seq:
-        return f"{ref}: the chain head says #{head_seq} but events go on to #{count}"
+        return Message("chain.head_behind", ref=ref, head=str(head_seq), last=str(count))
     if head_seq and prev != head_hash:
-        return f"{ref}: event #{head_seq} is not the recorded chain head (its hash differs)"
+        return Message("chain.head_differs", ref=ref, seq=str(head_seq))
     return None

@@ -27,7 +27,7 @@ def export_text(
     """
     if not filters.active:
         return reports.export(service, ref, fmt, lang=lang, tz=tz)
-    data = reports.export_data(service, ref)
+    data = reports.export_data(service, ref, lang)
     total = len(data["timeline"])
     data["timeline"] = [e for e in data["timeline"] if filters.exported(e)]
     data["filters"] = {**filters.params(), "shown": len(data["timeline"]), "total": total}

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from incidentbot.core.when import format_local
 from incidentbot.errors import IncidentbotError, NotFound, UsageError
+from incidentbot.i18n import Message, t
 from incidentbot.service import access
 from incidentbot.web import exports, links, pages
 from incidentbot.web.filters import Filters
@@ -52,14 +53,8 @@ FIXED_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "X-Robots-Tag": "noindex, nofollow",
 }
-ERROR_TITLES = {
-    400: ("Bad request", "Requête incorrecte"),
-    403: ("Link refused", "Lien refusé"),
-    404: ("Not found", "Introuvable"),
-    405: ("Method not allowed", "Méthode non autorisée"),
-    500: ("Server error", "Erreur du serveur"),
-    503: ("Unavailable", "Indisponible"),
-}
+# the statuses whose page has a title of its own (``web.error_title.<status>``)
+ERROR_TITLES = frozenset({400, 403, 404, 405, 500, 503})
 
 
 def content_security_policy(style_hashes: Iterable[str] = ()) -> str:
@@ -114,11 +109,7 @@ class Handlers:
     def incident_ref(request: web.Request) -> str:
         ref = request.match_info["ref"]
         if not REF_PATTERN.fullmatch(ref):
-            raise NotFound(
-                f'"{ref[:40]}" is not an incident reference; they look like INC-7.',
-                message_fr=f"« {ref[:40]} » n'est pas une référence d'incident ; "
-                "elles s'écrivent INC-7.",
-            )
+            raise NotFound(Message("web.not_a_ref", ref=ref[:40]))
         return ref.upper()
 
     async def html(
@@ -132,9 +123,15 @@ class Handlers:
         return response
 
     async def error_page(
-        self, request: web.Request, status: int, message: str, message_fr: str | None
+        self, request: web.Request, status: int, message: str | Message, message_fr: str | None
     ) -> web.Response:
-        title_en, title_fr = ERROR_TITLES.get(status, ("Error", "Erreur"))
+        """The error page, in both languages: the reader of a refused link is not known."""
+        if isinstance(message, Message):
+            message_en, message_fr = message.render("en"), message.render("fr")
+        else:
+            message_en = message
+        title = f"web.error_title.{status if status in ERROR_TITLES else 'other'}"
+        title_en, title_fr = t(title, "en"), t(title, "fr")
         return await self.html(
             "error.html.j2",
             request=request,
@@ -143,7 +140,7 @@ class Handlers:
             status_code=status,
             title_en=title_en,
             title_fr=title_fr,
-            message_en=message,
+            message_en=message_en,
             message_fr=message_fr,
         )
 
@@ -166,22 +163,15 @@ class Handlers:
         except web.HTTPException as exc:
             if exc.status < 400:
                 raise
-            en, fr = {
-                404: ("There is nothing at this address.", "Il n'y a rien à cette adresse."),
-                405: (
-                    f"{request.method} is not allowed here.",
-                    f"{request.method} n'est pas permis ici.",
-                ),
-            }.get(exc.status, (exc.reason, None))
-            return await self.error_page(request, exc.status, en, fr)
+            if exc.status == 404:
+                return await self.error_page(request, 404, Message("not_found"), None)
+            if exc.status == 405:
+                said = Message("web.method_not_allowed", method=request.method)
+                return await self.error_page(request, 405, said, None)
+            return await self.error_page(request, exc.status, exc.reason, None)
         except Exception:
             log.exception("web: unexpected error on %s %s", request.method, request.path)
-            return await self.error_page(
-                request,
-                500,
-                "Something went wrong on the server; the error was logged. Try again later.",
-                "Une erreur s'est produite sur le serveur ; elle a été journalisée.",
-            )
+            return await self.error_page(request, 500, Message("server_error"), None)
 
     async def secure_headers(self, request: web.Request, response: web.StreamResponse) -> None:
         for name, value in FIXED_HEADERS.items():

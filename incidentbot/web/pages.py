@@ -19,6 +19,7 @@ from incidentbot.core import deadlines
 from incidentbot.core.model import PHASES, EventKind, Incident, IncidentStatus, pick
 from incidentbot.core.when import format_local, parse_zone
 from incidentbot.events import said, step_note
+from incidentbot.i18n import render
 from incidentbot.store import to_text
 from incidentbot.web.filters import Filters, safe_link, step_of
 from incidentbot.web.links import token_id
@@ -287,7 +288,12 @@ def timeline_page(
         drafts=drafts,
         rows=tuple(rows),
         total=len(events),
-        chain=Chain(verified=problem is None, problem=problem, head=head, count=len(events)),
+        chain=Chain(
+            verified=problem is None,
+            problem=render(problem, lang) if problem else None,
+            head=head,
+            count=len(events),
+        ),
         phases=tuple(phase_words.items()),
         kinds=tuple(sorted(kind_words.items(), key=lambda kv: kv[1].casefold())),
         actors=tuple(sorted({e.actor for e in events}, key=str.casefold)),
