@@ -16,7 +16,7 @@ import click
 
 from incidentbot import config as config_module
 from incidentbot.errors import IncidentbotError
-from incidentbot.i18n import Message, _
+from incidentbot.i18n import Message, _, ngettext
 
 if TYPE_CHECKING:
     from incidentbot.app import App
@@ -273,18 +273,15 @@ def verify(obj: Context, against: tuple[Path, ...]) -> None:
         click.echo(note.render(obj.lang))
     count = store.conn.execute("SELECT COUNT(*) FROM timeline").fetchone()[0]
     incidents = store.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+    counted = {
+        "events": ngettext("cli.n_events", count, obj.lang),
+        "incidents": ngettext("cli.n_incidents", incidents, obj.lang),
+    }
     if against:
-        click.echo(
-            _(
-                "cli.verify_ok_against",
-                obj.lang,
-                count=count,
-                incidents=incidents,
-                exports=len(against),
-            )
-        )
+        exported = ngettext("cli.n_exports", len(against), obj.lang)
+        click.echo(_("cli.verify_ok_against", obj.lang, exports=exported, **counted))
     else:
-        click.echo(_("cli.verify_ok", obj.lang, count=count, incidents=incidents))
+        click.echo(_("cli.verify_ok", obj.lang, **counted))
 
 
 @main.command()

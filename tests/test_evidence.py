@@ -103,7 +103,7 @@ def one_sentence(result: subprocess.CompletedProcess[str]) -> str:
 def test_an_untouched_database_verifies(env: dict[str, str]) -> None:
     result = cli("verify", env=env)
     assert result.returncode == 0, result.stderr
-    assert "OK: 12 events in 1 incidents verify." in result.stdout
+    assert "OK: 12 events in 1 incident verify." in result.stdout
 
 
 def test_a_database_that_only_grew_verifies_against_its_earlier_export(

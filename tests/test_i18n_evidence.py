@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import sqlite3
@@ -413,3 +414,17 @@ def test_a_mistyped_assessment_is_refused_in_english(tmp_path: Path) -> None:
     assert refusals[8] == (
         f'Unknown assessment key "gravité": use {", ".join(KEYS)} (e.g. identifiable=full).'
     )
+
+
+def test_an_intact_database_is_counted_in_the_readers_language_with_singulars(
+    db: Path, tmp_path: Path
+) -> None:
+    code, out = verify(tmp_path, "en")
+    assert code == 0
+    assert re.fullmatch(r"OK: \d+ events in 1 incident verify\.", out.splitlines()[-1]), out
+    code, out = verify(tmp_path, "fr")
+    assert code == 0
+    assert re.fullmatch(
+        french(r"OK : \d+ événements dans 1 incident, la chaîne est vérifiée\."),
+        out.splitlines()[-1],
+    ), out
