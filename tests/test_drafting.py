@@ -457,8 +457,8 @@ def test_a_bare_incident_shows_a_marker_for_each_missing_fact(drafter):
     assert "[À COMPLÉTER : nombre de personnes concernées résidant au Québec]" in rendered.text
     assert "[À COMPLÉTER : catégories de données personnelles]" in rendered.text
     assert "[À COMPLÉTER : mesures prises]" in rendered.text
-    assert missing["persons_count"].supplied_by == "/incident assess persons=N"
-    assert missing["aware_at"].supplied_by == "/incident aware WHEN"
+    assert missing["persons_count"].supplied_by == "/incident évaluer persons=N"  # the words a French reader types
+    assert missing["aware_at"].supplied_by == "/incident connu QUAND"
     assert missing["organization_id"].supplied_by.startswith("config [organization] id")
     for name in [
         "persons_in_quebec",

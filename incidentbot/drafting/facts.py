@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from incidentbot.core.model import (
     pick,
 )
+from incidentbot.i18n import t
 
 KINDS = ("press", "regulator", "notice", "staff", "vendor", "report")
 LANGUAGES = ("en", "fr")
@@ -30,14 +31,48 @@ PERIOD = {"en": "from {} to {}", "fr": "du {} au {}"}
 RENDER_NAMES = frozenset({"lang", "kind", "variant", "jurisdiction"})
 
 
+Hint = str | tuple[str, Mapping[str, "Hint"]]
+"""Where a fact comes from: a command or a setting (words the reader types), or a catalogue
+sentence joining hints (``("hint.or", {"a": ..., "b": ...})``)."""
+
+# The words of a hint's command as a French reader types them (core/commands.py's aliases).
+_FR_WORDS: Mapping[str, str] = {
+    "fact": "élément", "measure": "mesure", "planned": "prévue", "assess": "évaluer",
+    "aware": "connu", "notified": "notifié", "declare": "déclarer", "assign": "assigner",
+    "draft": "brouillon", "timeline": "chronologie", "done": "fait", "persons": "personnes",
+    "regulator": "autorité", "TEXT": "TEXTE", "WHEN": "QUAND", "WHEN[/WHEN]": "QUAND[/QUAND]",
+    "JURISDICTION": "JURIDICTION", "KIND": "TYPE", "STEP": "ÉTAPE", "@user": "@personne",
+    "[title]": "[titre]", "PLAYBOOK": "PROCÉDURE", "jurisdiction=...": "juridiction=...",
+}  # fmt: skip
+
+
+def hint_text(hint: Hint, lang: str) -> str:
+    """A hint in the reader's language: a command with the words they type, a setting as it is
+    written in the configuration, or a catalogue sentence joining hints."""
+    if isinstance(hint, tuple):
+        key, parts = hint
+        return t(key, lang, **{name: hint_text(part, lang) for name, part in parts.items()})
+    if lang == "fr" and hint.startswith("/incident "):
+        return " ".join(_FR_WORDS.get(word, word) for word in hint.split(" "))
+    return hint
+
+
 @dataclass(frozen=True)
 class Fact:
     name: str
     description: Mapping[str, str]
-    supplied_by: str
+    hint: Hint
 
     def describe(self, lang: str) -> str:
         return pick(self.description, lang)
+
+    @property
+    def supplied_by(self) -> str:
+        """The hint in English (the reader's language: :meth:`supplied`)."""
+        return hint_text(self.hint, "en")
+
+    def supplied(self, lang: str) -> str:
+        return hint_text(self.hint, lang)
 
 
 @dataclass(frozen=True)
@@ -60,11 +95,11 @@ def _set(key: str, value: str = "TEXT") -> str:
     return f"/incident fact {key} {value}"
 
 
-_CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
+_CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
     ("incident_ref", "incident reference", "référence de l'incident", "/incident declare"),
     ("title", "title of the incident", "titre de l'incident", "/incident declare [title]"),
     ("description", "description of what happened", "description des faits", _set("description")),
-    ("playbook_title", "playbook followed", "procédure suivie", "/incident declare (playbook)"),
+    ("playbook_title", "playbook followed", "procédure suivie", "/incident declare playbook=PLAYBOOK"),
     ("organization_name", "name of the organization", "nom de l'organisation",
      "config [organization] name"),
     ("organization_id", "organization number (SIREN in France, NEQ in Québec)",
@@ -92,9 +127,9 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
      _set("occurred_at", "WHEN[/WHEN]")),
     ("declared_at", "date the incident was declared", "date de déclaration de l'incident",
      "/incident declare"),
-    ("today", "date of the draft", "date du projet", "the clock"),
+    ("today", "date of the draft", "date du projet", ("hint.clock", {})),
     ("timezone", "time zone of the times shown", "fuseau horaire des heures indiquées",
-     "config timezone (or INCIDENTBOT_TZ)"),
+     ("hint.or_env", {"setting": "config timezone", "env": "INCIDENTBOT_TZ"})),
     ("jurisdiction_name", "jurisdiction", "juridiction", "/incident draft KIND JURISDICTION"),
     ("authority", "regulator (short name)", "autorité de contrôle (sigle)",
      "playbooks/jurisdictions.yaml authority"),
@@ -117,7 +152,7 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
      _set("description")),
     ("cause", "cause of the incident", "cause de l'incident", _set("cause")),
     ("consequences", "likely consequences for the persons",
-     "conséquences probables pour les personnes", "/incident assess data=... (and the score)"),
+     "conséquences probables pour les personnes", ("hint.and_score", {"command": "/incident assess data=..."})),
     ("risk_elements", "elements of the risk assessment", "éléments d'appréciation du risque",
      "/incident assess"),
     ("severity_band", "severity level", "niveau de gravité", "/incident assess"),
@@ -126,19 +161,19 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("measures_planned", "measures planned", "mesures prévues", "/incident measure planned TEXT"),
     ("authority_statements", "what may be said about notifying the regulators",
      "ce qui peut être dit de la notification aux autorités",
-     "/incident assess and /incident notified JURISDICTION"),
+     ("hint.and", {"a": "/incident assess", "b": "/incident notified JURISDICTION"})),
     ("persons_statement", "what may be said about telling the persons",
      "ce qui peut être dit de l'information des personnes",
-     "/incident assess and /incident notified JURISDICTION persons"),
+     ("hint.and", {"a": "/incident assess", "b": "/incident notified JURISDICTION persons"})),
     ("no_breach", "whether no breach occurred", "absence de violation",
      "/incident assess confidentiality=none integrity=none availability=none"),
     ("steps_record", "steps done or skipped, with their notes (internal)",
      "étapes faites ou passées, avec leurs notes (interne)", "/incident done STEP note"),
     ("persons_notification", "notice to the persons (decision and date)",
      "information des personnes (décision et date)",
-     "/incident assess (decision) and " + _set("persons_notified_at", "WHEN")),
+     ("hint.decision_and", {"assess": "/incident assess", "fact": _set("persons_notified_at", "WHEN")})),
     ("persons_advice", "what the persons can do", "mesures conseillées aux personnes",
-     "/incident assess data=... or " + _set("persons_advice")),
+     ("hint.or", {"a": "/incident assess data=...", "b": _set("persons_advice")})),
     ("others_informed", "other persons or bodies informed", "autres personnes ou organismes avisés",
      _set("others_informed")),
     ("notified_at", "date the regulator was notified", "date de la notification à l'autorité",
@@ -174,7 +209,7 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("statutory_note", "who the law binds in this jurisdiction",
      "à qui la loi s'applique dans cette juridiction", "playbooks/jurisdictions.yaml statutory_note"),
     ("hack_and_leak", "whether documents were stolen and published",
-     "documents volés et publiés", "the playbook, or " + _set("hack_and_leak", "yes")),
+     "documents volés et publiés", ("hint.playbook_or", {"command": _set("hack_and_leak", "yes")})),
 )  # fmt: skip
 
 FACTS: Mapping[str, Fact] = {
