@@ -415,3 +415,43 @@ draft regulator fr
         tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
     )[0]
     assert "2018-04/2017-11" in refused.stdout and refused.returncode == 1
+
+
+_PLACEHOLDERS = {
+    "TEXTE": "texte d'essai", "QUAND[/QUAND]": "2026-11-01/2026-11-05", "QUAND": "2026-11-20 10:00",
+    "N": "12", "persons=N": "persons=12", "records=N": "records=12", "JURIDICTION": "fr",
+    "TYPE": "presse", "ÉTAPE": "stop-the-leak", "@personne": "@bob", "TITRE": "Essai",
+    "playbook=PROCÉDURE": "playbook=generic-breach", "juridiction=...": "juridiction=fr",
+    "[référence]": "CNIL-1", "référence": "CNIL-2", "data=...": "data=contact",
+    "data=contact,financial,...": "data=contact,financial", "CLÉ=VALEUR": "persons=30",
+    "[initial|complementary]": "complementary",
+}  # fmt: skip
+
+
+def test_every_missing_fact_hint_a_french_reader_sees_is_a_command_that_works(
+    tmp_path: Path,
+) -> None:
+    """The hints name French commands (élément, mesure prévue, évaluer, QUAND, TEXTE); each one,
+    its placeholders filled, runs in the shell without a refusal (issue 15)."""
+    from incidentbot import drafting
+
+    commands: list[str] = []
+    for fact in drafting.FACTS.values():
+        hint = fact.supplied("fr")
+        assert not re.search(r"/incident (fact|measure|assess|aware|notified|declare|draft)\b", hint)
+        assert not re.search(r"\b(TEXT|WHEN|JURISDICTION|KIND|STEP|and|or|the)\b", hint), hint
+        for command in re.findall(r"/incident (.+?)(?= et /incident| ou /incident| \(|$)", hint):
+            words = [_PLACEHOLDERS.get(word, word) for word in command.split(" ")]
+            line = " ".join(words)
+            if line not in commands:
+                commands.append(line)
+    # the declarations first (the last, with its jurisdiction, is the current incident)
+    commands.sort(
+        key=lambda c: (not c.startswith("déclarer"), "juridiction" in c, "brouillon" in c)
+    )
+    assert len(commands) > 15, commands
+    script = "\n".join(commands) + "\n"
+    case = Case("hints", "fr", script, ())
+    result, _ = _run(case, tmp_path)
+    assert "✗" not in result.stdout, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
