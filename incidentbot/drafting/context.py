@@ -28,6 +28,7 @@ from incidentbot.drafting.facts import (
     SENSITIVE,
     SPECIAL,
 )
+from incidentbot.drafting.markdown import typed
 from incidentbot.drafting.render import as_when
 from incidentbot.drafting.statements import statements
 
@@ -111,7 +112,7 @@ def build_context(
     ``jid:persons`` to their deadline.
     """
     keys = _data_keys(assessment, incident.facts)
-    return {
+    context = {
         **_the_incident(incident, playbook, lang, tz, now),
         **_the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
@@ -147,6 +148,25 @@ def build_context(
         ],
         "_tz": tz,
     }
+    # what people typed is printed as text, never as Markdown structure (drafting/markdown.py)
+    for name in TYPED:
+        context[name] = typed(context.get(name))
+    for entry in context["timeline"]:
+        entry.update(actor=typed(entry["actor"]), text=typed(entry["text"]))
+    for entry in context["steps_record"]:
+        entry.update(note=typed(entry["note"]))
+    return context
+
+
+TYPED = (
+    "title", "description", "lead_name", "organization_name", "organization_id",
+    "organization_address", "legal_representative", "contact_name", "contact_email",
+    "contact_phone", "dpo_name", "dpo_email", "letterhead", "signature", "press_contact",
+    "complaint_process", "circumstances", "cause", "consequences", "persons_advice",
+    "measures_taken", "measures_planned", "others_informed", "authority_reference",
+    "delay_reasons", "vendor_name", "staff_involvement", "lessons", "persons_notification",
+)  # fmt: skip
+"""The context's values people typed (facts, measures, settings, notes): escaped on output."""
 
 
 def _the_incident(

@@ -39,6 +39,7 @@ from incidentbot.drafting.facts import (
     MissingFact,
     Rendered,
 )
+from incidentbot.drafting.markdown import finalize
 from incidentbot.drafting.output import tidy
 from incidentbot.errors import ConfigError, UsageError
 from incidentbot.i18n import Message
@@ -226,6 +227,7 @@ def environment(dirs: Sequence[Path]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(
         date=date_filter, number=number_filter, list=list_filter, required=required_filter
