@@ -22,6 +22,7 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
     legal_representative = "…"
     contact_name = "…"  contact_email = "…"  contact_phone = "…"
     dpo_name = "…"      dpo_email = "…"      letterhead = "…"   signature = "…"
+    kind = "party"               # party, campaign, public_body or other: how notices speak
 
     [roles]                       # who may do what (see README, "Roles")
     approve_press = ["comms", "lead"]
@@ -49,6 +50,7 @@ from typing import Any
 
 from dateutil import tz as dateutil_tz
 
+from incidentbot.drafting.facts import ORGANIZATION_KINDS
 from incidentbot.errors import ConfigError
 from incidentbot.i18n import Message
 
@@ -239,6 +241,15 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         timestamp_ca = (base / str(timestamp_ca)).resolve()
         if not timestamp_ca.is_file():
             raise ConfigError(Message("config.timestamp_ca_missing", path=timestamp_ca))
+    organization = {str(k): str(v) for k, v in (file_values.get("organization") or {}).items()}
+    if organization.get("kind", ORGANIZATION_KINDS[0]) not in ORGANIZATION_KINDS:
+        raise ConfigError(
+            Message(
+                "config.organization_kind",
+                value=repr(organization["kind"]),
+                kinds=", ".join(ORGANIZATION_KINDS),
+            )
+        )
     api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(
@@ -260,7 +271,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         link_ttl_hours=ttl,
         link_secret=file_values.get("link_secret"),
         reminder_points=tuple(file_values.get("reminder_points", ("24h", "6h", "1h", "0h"))),
-        organization={str(k): str(v) for k, v in (file_values.get("organization") or {}).items()},
+        organization=organization,
         permissions=permissions,
         people=people,
         enforce_roles=bool(people),

@@ -770,12 +770,18 @@ def test_every_setting_a_missing_fact_hint_names_loads_and_fills_that_fact(tmp_p
         if fact.supplied_by.startswith("config [organization] ")
     }
     assert {"contact_name", "dpo_name", "letterhead", "signature", "press_contact"} <= set(named)
-    toml = "[organization]\n" + "".join(f'{key} = "value of {key}"\n' for key in named.values())
+    values = {key: f"value of {key}" for key in named.values()}
+    values["kind"] = "public_body"  # one of party, campaign, public_body, other
+    toml = "[organization]\n" + "".join(f'{key} = "{value}"\n' for key, value in values.items())
     path = tmp_path / "incidentbot.toml"
     path.write_text(toml, encoding="utf-8")
     settings = config.load({"INCIDENTBOT_CONFIG": str(path)})
     context = full_context("qc", "en", config=draft_config(settings.organization))
+    expected = dict(values, kind=values["kind"])
     for name, key in named.items():
-        assert context[name] == f"value of {key}", name
+        if name == "party_files":
+            assert context[name] is False  # a public body's files are not a party's
+        else:
+            assert context[name] == expected[key], name
     for name, fact in drafting.FACTS.items():
         assert "config [" not in fact.supplied_by or name in named, fact.supplied_by

@@ -24,6 +24,8 @@ from incidentbot.drafting.facts import (
     CONSEQUENCES,
     DATA_LABELS,
     LIKELIHOOD,
+    NEUTRAL_LABELS,
+    ORGANIZATION_KINDS,
     SCORE,
     SENSITIVE,
     SPECIAL,
@@ -116,7 +118,7 @@ def build_context(
         **_the_incident(incident, playbook, lang, tz, now),
         **_the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
-        **_the_breach(incident, events, assessment, keys, lang),
+        **_the_breach(incident, events, assessment, keys, lang, party_files(config)),
         **_the_risk(incident, assessment, keys, lang),
         **_the_measures(events),
         **_the_notifications(incident, jurisdiction, notifications, decisions, now),
@@ -199,6 +201,8 @@ def _the_sender(
     press = config.get("press") or {}
     jid = jurisdiction.id if jurisdiction else None
     return {
+        "organization_kind": org.get("kind") or ORGANIZATION_KINDS[0],
+        "party_files": party_files(config),
         "organization_name": _localised(org.get("name"), lang),
         "organization_id": (org.get("ids") or {}).get(jid) or org.get("id"),
         "organization_address": _localised(org.get("address"), lang),
@@ -213,6 +217,11 @@ def _the_sender(
         "press_contact": _localised(press.get("contact"), lang),
         "complaint_process": _localised(contact.get("complaint_process"), lang),
     }
+
+
+def party_files(config: Mapping[str, Any]) -> bool:
+    kind = (config.get("organization") or {}).get("kind") or ORGANIZATION_KINDS[0]
+    return kind in ("party", "campaign")
 
 
 def _the_authority(jurisdiction: Jurisdiction | None, lang: str) -> dict[str, Any]:
@@ -240,6 +249,7 @@ def _the_breach(
     assessment: Mapping[str, Any] | None,
     keys: list[str],
     lang: str,
+    party: bool = True,
 ) -> dict[str, Any]:
     """What happened: the data, the persons, the circumstances and the cause."""
     i = 0 if lang == "en" else 1
@@ -248,7 +258,10 @@ def _the_breach(
     # the public facts only: never the timeline's notes (README.md, "What a draft may quote")
     circumstances = "\n\n".join(_text_list(facts.get("circumstances") or facts.get("description")))
     return {
-        "data_categories": [DATA_LABELS.get(k, (k, k))[i] for k in keys],
+        "data_categories": [
+            (DATA_LABELS if party else NEUTRAL_LABELS).get(k, DATA_LABELS.get(k, (k, k)))[i]
+            for k in keys
+        ],
         "special_category": bool(SPECIAL & set(keys)) if keys else None,
         "persons_count": _count(inputs.get("persons", facts.get("persons"))),
         "persons_in_quebec": _count(facts.get("persons_in_quebec")),
@@ -328,8 +341,15 @@ def _the_notifications(
     shaped = [_decision(d) for d in decisions]
     mine = [d for d in shaped if d["jurisdiction"] == jid] if jid else shaped
     persons_notification = None
+    told = sorted(
+        (str(n["persons_notified_at"]), n["persons_notified_at"])
+        for n in notifications.values()
+        if n.get("persons_notified_at")
+    )
     persons_at = as_when(
-        notification.get("persons_notified_at") or facts.get("persons_notified_at")
+        notification.get("persons_notified_at")
+        or (told[0][1] if told else None)
+        or facts.get("persons_notified_at")
     )
     if mine or persons_at:
         persons_notification = {

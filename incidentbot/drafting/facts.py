@@ -109,6 +109,10 @@ _CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
      "config [organization] id"),
     ("organization_address", "postal address of the organization",
      "adresse postale de l'organisation", "config [organization] address"),
+    ("organization_kind", "what the organization is (party, campaign, public body)",
+     "nature de l'organisation (parti, campagne, organisme public)", "config [organization] kind"),
+    ("party_files", "whether the files are a party's or a campaign's",
+     "fichiers d'un parti ou d'une campagne", "config [organization] kind"),
     ("legal_representative", "legal representative", "représentant légal",
      "config [organization] legal_representative"),
     ("contact_name", "contact person", "personne à contacter", "config [organization] contact_name"),
@@ -242,6 +246,14 @@ DATA_LABELS: Mapping[str, tuple[str, str]] = {
     "other": ("other personal data", "autres données personnelles"),
 }  # fmt: skip
 SPECIAL = frozenset({"political", "religious", "health", "special_other"})
+ORGANIZATION_KINDS = ("party", "campaign", "public_body", "other")
+"""What the organisation is (``[organization] kind``): a party or a campaign keeps files that
+reveal political support; a public body (a Région, a city) or another organisation does not, and
+its notices never speak of "your support"."""
+NEUTRAL_LABELS: Mapping[str, tuple[str, str]] = {
+    "political": ("data revealing political opinions", "données révélant des opinions politiques"),
+}
+"""Labels for an organisation that is not a party or a campaign (``[organization] kind``)."""
 
 CONSEQUENCES: Mapping[str, tuple[str, str]] = {
     "contact": ("Unwanted contact, phishing or scams using the contact details",

@@ -34,7 +34,9 @@ def draft_config(organization: Mapping[str, str]) -> dict[str, Any]:
     org = dict(organization)
     return {
         "organization": {
-            k: org[k] for k in ("name", "id", "address", "legal_representative") if k in org
+            k: org[k]
+            for k in ("name", "id", "address", "legal_representative", "kind")
+            if k in org
         },
         "contact": {k[8:]: v for k, v in org.items() if k.startswith("contact_")},
         "dpo": {k[4:]: v for k, v in org.items() if k.startswith("dpo_")},
