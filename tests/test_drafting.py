@@ -200,6 +200,7 @@ def full_incident() -> Incident:
             "cause": "A backup copied to a public server by the vendor.",
             "occurred_at": "2026-11-05/2026-11-24",
             "vendor_name": "Logiciels Exemple inc.",
+            "rental_purpose": "Phoning for the 2026 municipal campaign.",
             "persons_in_quebec": 850,
             "others_informed": ["Service de police de la Ville de Montréal"],
             "lead_name": "Luc Gagnon",

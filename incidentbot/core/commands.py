@@ -305,7 +305,9 @@ _KIND_ALIASES: Mapping[str, str] = {
 }  # fmt: skip
 
 LANGS: tuple[str, ...] = ("en", "fr")
-DRAFT_VARIANTS: frozenset[str] = frozenset({"initial", "complementary", "holding", "hack_and_leak"})
+DRAFT_VARIANTS: frozenset[str] = frozenset(
+    {"initial", "complementary", "holding", "hack_and_leak", "broker", "subprocessor"}
+)
 """Words that name a variant where a language could stand (``draft regulator fr complementary``)."""
 TIMELINE_MAX = 1000
 

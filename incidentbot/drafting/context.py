@@ -166,7 +166,7 @@ TYPED = (
     "contact_phone", "dpo_name", "dpo_email", "letterhead", "signature", "press_contact",
     "complaint_process", "circumstances", "cause", "consequences", "persons_advice",
     "measures_taken", "measures_planned", "others_informed", "authority_reference",
-    "delay_reasons", "vendor_name", "staff_involvement", "lessons", "persons_notification",
+    "delay_reasons", "vendor_name", "rental_purpose", "staff_involvement", "lessons", "persons_notification",
 )  # fmt: skip
 """The context's values people typed (facts, measures, settings, notes): escaped on output."""
 
@@ -384,6 +384,7 @@ def _the_campaign(incident: Incident, playbook: Playbook | None, now: datetime) 
     return {
         "in_silence": in_silence,
         "vendor_name": facts.get("vendor_name"),
+        "rental_purpose": facts.get("rental_purpose"),
         "staff_involvement": facts.get("staff_involvement"),
         "lessons": facts.get("lessons"),
         "election_silence_starts": as_when(facts.get("election_silence_starts")),

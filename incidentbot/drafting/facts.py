@@ -200,6 +200,8 @@ _CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
     ("press_contact", "press contact", "contact presse", "config [organization] press_contact"),
     ("vendor_name", "name of the vendor or processor", "nom du prestataire ou sous-traitant",
      _set("vendor_name")),
+    ("rental_purpose", "use for which the file was rented", "usage pour lequel le fichier a été loué",
+     _set("rental_purpose")),
     ("staff_involvement", "staff involvement and their data-protection training",
      "implication du personnel et sa formation", _set("staff_involvement")),
     ("complaint_process", "how to complain to the organization",

@@ -26,7 +26,15 @@ from incidentbot.views import Ack, DraftView
 if TYPE_CHECKING:
     from incidentbot.svc.facade import IncidentService
 
-VARIANTS = {"holding", "hack_and_leak", "initial", "complementary"}
+VARIANTS = {"holding", "hack_and_leak", "initial", "complementary", "broker", "subprocessor"}
+PLAYBOOK_VARIANTS = {
+    # do not confirm or deny documents; forgeries are mixed in
+    ("press", "hack-and-leak"): "hack_and_leak",
+    # the list provider is the controller of its own file, not our processor
+    ("vendor", "voter-file-misuse"): "broker",
+    # a question about hosting, not a breach: no clock starts
+    ("vendor", "foreign-host"): "subprocessor",
+}
 
 
 def draft_config(organization: Mapping[str, str]) -> dict[str, Any]:
@@ -130,8 +138,8 @@ def draft(
     incident = svc.resolve(ref, actor=actor, action="draft")
     jurisdiction, lang, parsed_variant = _split_variant(svc, incident, jurisdiction, lang)
     variant = variant or parsed_variant
-    if variant is None and kind == "press" and incident.playbook == "hack-and-leak":
-        variant = "hack_and_leak"  # do not confirm or deny documents; forgeries are mixed in
+    if variant is None:
+        variant = PLAYBOOK_VARIANTS.get((kind, incident.playbook))
     if jurisdiction is None and kind in ("regulator", "notice"):
         if len(incident.jurisdictions) == 1:
             jurisdiction = incident.jurisdictions[0]
@@ -210,7 +218,7 @@ def draft(
     files = {
         f"{base}.md": rendered.text.encode("utf-8"),
         f"{base}.docx": drafting.to_docx(
-            rendered.text, title=f"{ref} — {_kind_title(kind, lang)}", lang=lang
+            rendered.text, title=f"{ref} — {_kind_title(kind, lang, variant)}", lang=lang
         ),
     }
     return DraftView(
@@ -233,9 +241,15 @@ _KIND_TITLES = {
 }
 
 
-def _kind_title(kind: str, lang: str) -> str:
+_VARIANT_TITLES = {
+    "broker": ("Letter to the list provider", "Lettre au loueur du fichier"),
+    "subprocessor": ("Request to the sub-processor", "Demande au sous-traitant"),
+}
+
+
+def _kind_title(kind: str, lang: str, variant: str | None = None) -> str:
     """The document title of a draft, in the draft's language (not the bot's kind id)."""
-    en, fr = _KIND_TITLES.get(kind, (kind, kind))
+    en, fr = _VARIANT_TITLES.get(variant or "") or _KIND_TITLES.get(kind, (kind, kind))
     return fr if lang == "fr" else en
 
 
