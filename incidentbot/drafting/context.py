@@ -24,6 +24,7 @@ from incidentbot.drafting.facts import (
     CONSEQUENCES,
     DATA_LABELS,
     LIKELIHOOD,
+    NEUTRAL_ADVICE,
     NEUTRAL_LABELS,
     ORGANIZATION_KINDS,
     SCORE,
@@ -119,7 +120,7 @@ def build_context(
         **_the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
         **_the_breach(incident, events, assessment, keys, lang, party_files(config)),
-        **_the_risk(incident, assessment, keys, lang),
+        **_the_risk(incident, assessment, keys, lang, party_files(config)),
         **_the_measures(events),
         **_the_notifications(incident, jurisdiction, notifications, decisions, now),
         **statements(
@@ -150,6 +151,11 @@ def build_context(
         ],
         "_tz": tz,
     }
+    context["other_authorities"] = [
+        s
+        for s in context["authority_statements"]
+        if s["state"] == "notified" and (jurisdiction is None or s["jurisdiction"] != jurisdiction.id)
+    ]
     # what people typed is printed as text, never as Markdown structure (drafting/markdown.py)
     for name in TYPED:
         context[name] = typed(context.get(name))
@@ -272,7 +278,11 @@ def _the_breach(
 
 
 def _the_risk(
-    incident: Incident, assessment: Mapping[str, Any] | None, keys: list[str], lang: str
+    incident: Incident,
+    assessment: Mapping[str, Any] | None,
+    keys: list[str],
+    lang: str,
+    party: bool = True,
 ) -> dict[str, Any]:
     """What it may do to the persons: consequences, risk elements, severity, advice."""
     i = 0 if lang == "en" else 1
@@ -295,8 +305,9 @@ def _the_risk(
         or (method.get("explain") if isinstance(method, Mapping) else None)
     )
     risk.extend(SCORE[i].format(line) for line in _text_list(explain))
+    table = ADVICE if party else {**ADVICE, **NEUTRAL_ADVICE}
     advice = _text_list(facts.get("persons_advice")) or [
-        ADVICE[k][i] for k in dict.fromkeys(keys) if k in ADVICE
+        table[k][i] for k in dict.fromkeys(keys) if k in table
     ]
     return {
         "consequences": consequences,

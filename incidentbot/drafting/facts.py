@@ -171,6 +171,8 @@ _CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
     ("persons_statement", "what may be said about telling the persons",
      "ce qui peut être dit de l'information des personnes",
      ("hint.and", {"a": "/incident assess KEY=VALUE", "b": "/incident notified JURISDICTION persons"})),
+    ("other_authorities", "other regulators already notified", "autres autorités déjà notifiées",
+     "/incident notified JURISDICTION"),
     ("no_breach", "whether no breach occurred", "absence de violation",
      "/incident assess confidentiality=none integrity=none availability=none"),
     ("steps_record", "steps done or skipped, with their notes (internal)",
@@ -331,6 +333,18 @@ ADVICE: Mapping[str, tuple[str, str]] = {
                   "manière qui vous inquiète, prévenez-nous et, au besoin, la police."),
 }  # fmt: skip
 ADVICE = {**ADVICE, "identity_documents": ADVICE["identity"]}
+NEUTRAL_ADVICE: Mapping[str, tuple[str, str]] = {
+    "contact": ("Be wary of messages or calls that mention us and ask for personal or bank "
+                "details; do not open links or attachments you did not expect.",
+                "Méfiez-vous des messages ou appels qui nous mentionnent et vous demandent des "
+                "informations personnelles ou bancaires ; n'ouvrez pas de lien ni de pièce "
+                "jointe inattendus."),
+    "political": ("If someone contacts you about your political opinions in a way that worries "
+                  "you, tell us and, if needed, the police.",
+                  "Si quelqu'un vous contacte au sujet de vos opinions politiques d'une manière "
+                  "qui vous inquiète, prévenez-nous et, au besoin, la police."),
+}  # fmt: skip
+"""Advice for an organisation that is not a party or a campaign: nobody's "support"."""
 
 LIKELIHOOD: Mapping[tuple[str, str], tuple[str, str]] = {
     ("confidentiality", "unknown_recipient"): (
