@@ -36,6 +36,7 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
     [people]                      # Slack user ids or shell names -> campaign roles
     U012ABC = ["lead"]
     alice = ["lead", "dpo"]
+    bob = { roles = ["comms"], name = "Bob Martin" }   # with the name drafts print
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ class Settings:
         default_factory=lambda: dict(DEFAULT_PERMISSIONS)
     )
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # display names for the drafts ("conduite par Alice Martin", not "alice"): [people] entries
+    # written as { roles = [...], name = "Alice Martin" }
+    names: Mapping[str, str] = field(default_factory=dict)
     # Whether a [people] table is configured. The permissions apply either way: with no table,
     # the declarer leads the incident and holds every right a lead has.
     enforce_roles: bool = False
@@ -217,7 +221,21 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
                 )
             )
         permissions[action] = tuple(roles)
-    people = {str(k): tuple(v) for k, v in (file_values.get("people") or {}).items()}
+    people: dict[str, tuple[str, ...]] = {}
+    names: dict[str, str] = {}
+    for handle, entry in (file_values.get("people") or {}).items():
+        if isinstance(entry, dict):
+            unknown_keys = sorted(set(entry) - {"roles", "name"})
+            roles, name = entry.get("roles", []), entry.get("name")
+            if unknown_keys or not isinstance(roles, list) or not isinstance(name, str | None):
+                raise ConfigError(Message("config.people_entry", handle=repr(str(handle))))
+            if name and name.strip():
+                names[str(handle)] = name.strip()
+            entry = roles
+        if not isinstance(entry, list) or not all(isinstance(r, str) for r in entry):
+            raise ConfigError(Message("config.people_entry", handle=repr(str(handle))))
+        if entry:
+            people[str(handle)] = tuple(entry)
     public_url = (
         env.get("INCIDENTBOT_PUBLIC_URL")
         or file_values.get("public_url")
@@ -274,6 +292,7 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         organization=organization,
         permissions=permissions,
         people=people,
+        names=names,
         enforce_roles=bool(people),
         timestamp_url=timestamp_url,
         timestamp_ca=timestamp_ca,

@@ -533,3 +533,35 @@ draft regulator ca fr
     assert re.search(r"^- Commission d'accès[^\n]*notification faite le", letter, re.M), letter
     assert "Nous avons avisé directement les personnes touchées le" in letter
     assert "Nous aviserons" not in letter
+
+
+def test_drafts_give_peoples_names_from_the_configuration_not_their_handles(
+    tmp_path: Path,
+) -> None:
+    case = Case(
+        "names",
+        "fr",
+        """\
+declare Fuite playbook=generic-breach aware="2026-11-28 09:00" jurisdiction=fr lang=fr
+note appel du prestataire
+draft staff
+draft report
+""",
+        (),
+        config='[people]\nalice = { roles = ["lead", "dpo"], name = "Alice Martin" }\n'
+        'bob = ["comms"]\n',
+    )
+    result, drafts = _run(case, tmp_path)
+    assert "✗" not in result.stdout and result.returncode == 0, result.stdout
+    assert "La réponse à l'incident est conduite par Alice Martin." in drafts["INC-1-staff-fr-v1.md"]
+    report = drafts["INC-1-report-fr-v1.md"]
+    assert "Responsable de l'incident : Alice Martin" in report
+    assert re.search(r"Alice Martin : appel du prestataire", report), report
+    assert not re.search(r"\balice\b", report)
+
+
+def test_a_people_entry_of_the_wrong_shape_is_refused_with_its_name(tmp_path: Path) -> None:
+    case = Case("bad-people", "fr", "aide\n", (), config='[people]\nalice = { role = "lead" }\n')
+    result, _ = _run(case, tmp_path)
+    assert result.returncode != 0
+    assert "[people] 'alice' doit être une liste de rôles" in result.stdout + result.stderr

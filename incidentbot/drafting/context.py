@@ -116,7 +116,7 @@ def build_context(
     """
     keys = _data_keys(assessment, incident.facts)
     context = {
-        **_the_incident(incident, playbook, lang, tz, now),
+        **_the_incident(incident, playbook, lang, tz, now, config.get("names") or {}),
         **_the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
         **_the_breach(incident, events, assessment, keys, lang, party_files(config)),
@@ -138,7 +138,13 @@ def build_context(
         if jurisdiction is not None and jurisdiction.statutory_note
         else None,
         "timeline": [
-            {"at": e.at, "actor": e.actor, "kind": e.kind, "text": e.text} for e in events
+            {
+                "at": e.at,
+                "actor": _name(config.get("names") or {}, e.actor),
+                "kind": e.kind,
+                "text": e.text,
+            }
+            for e in events
         ],
         "steps_record": [
             {
@@ -177,17 +183,34 @@ TYPED = (
 """The context's values people typed (facts, measures, settings, notes): escaped on output."""
 
 
+def _name(names: Mapping[str, str], handle: str | None) -> str | None:
+    """A person's name (``[people]`` display name, or Slack's real_name), else their handle."""
+    if not handle:
+        return handle
+    bare = handle.strip().lstrip("@")
+    if bare.startswith("<@") or handle.startswith("<@"):
+        bare = handle.strip("<>@").split("|")[0]
+    return names.get(bare) or names.get(handle) or handle
+
+
 def _the_incident(
-    incident: Incident, playbook: Playbook | None, lang: str, tz: tzinfo, now: datetime
+    incident: Incident,
+    playbook: Playbook | None,
+    lang: str,
+    tz: tzinfo,
+    now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Which incident, and when: reference, title, the times the letters cite."""
     facts = incident.facts
+    names = names or {}
     return {
         "incident_ref": incident.ref,
         "title": incident.title,
         "description": facts.get("description"),
         "playbook_title": pick(playbook.title, lang) if playbook else None,
-        "lead_name": facts.get("lead_name") or incident.roles.get("lead") or incident.lead,
+        "lead_name": facts.get("lead_name")
+        or _name(names, incident.roles.get("lead") or incident.lead),
         "aware_at": incident.aware_at,
         "detected_at": incident.detected_at or as_when(facts.get("detected_at")),
         "occurred_at": as_when(facts.get("occurred_at")),

@@ -37,10 +37,14 @@ PLAYBOOK_VARIANTS = {
 }
 
 
-def draft_config(organization: Mapping[str, str]) -> dict[str, Any]:
-    """What the templates read about the campaign, from the ``[organization]`` settings."""
+def draft_config(
+    organization: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """What the templates read about the campaign, from the ``[organization]`` settings, and
+    the display names of ``[people]``."""
     org = dict(organization)
     return {
+        "names": dict(names or {}),
         "organization": {
             k: org[k]
             for k in ("name", "id", "address", "legal_representative", "kind")
@@ -104,7 +108,7 @@ def draft_context(
         jurisdiction=jurisdiction,
         playbook=svc.catalogue.playbooks.get(incident.playbook),
         notifications=notes,
-        config=getattr(svc, "draft_config", {}),
+        config=_with_names(getattr(svc, "draft_config", {}), getattr(svc, "people_names", {})),
         lang=lang,
         tz=tz,
         now=svc.clock(),
@@ -123,6 +127,11 @@ def draft_context(
         context["overdue"] = bool(clock and clock.state in ("overdue", "notified_late"))
     context["_tz"] = tz
     return context
+
+
+def _with_names(config: Mapping[str, Any], learned: Mapping[str, str]) -> dict[str, Any]:
+    """The configured display names over those learned from Slack (``users.info`` real_name)."""
+    return {**config, "names": {**learned, **(config.get("names") or {})}}
 
 
 def draft(
