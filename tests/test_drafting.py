@@ -459,7 +459,9 @@ def test_a_bare_incident_shows_a_marker_for_each_missing_fact(drafter):
     assert "[À COMPLÉTER : nombre de personnes concernées résidant au Québec]" in rendered.text
     assert "[À COMPLÉTER : catégories de données personnelles]" in rendered.text
     assert "[À COMPLÉTER : mesures prises]" in rendered.text
-    assert missing["persons_count"].supplied_by == "/incident évaluer persons=N"  # the words a French reader types
+    assert (
+        missing["persons_count"].supplied_by == "/incident évaluer persons=N"
+    )  # the words a French reader types
     assert missing["aware_at"].supplied_by == "/incident connu QUAND"
     assert missing["organization_id"].supplied_by.startswith("config [organization] id")
     for name in [

@@ -143,8 +143,13 @@ draft report
 """,
     ("PLANTNOTEVF", "PLANTSKIPVF", "PLANTREASONVF"),
     says=("ne présente pas un risque qui appelle une notification à la Commission nationale",),
-    never=("Nous notifions", "Nous avons notifié", "Nous prenons contact directement",
-           "que vous traitez pour notre compte", "pour notre compte"),  # the broker is no processor
+    never=(
+        "Nous notifions",
+        "Nous avons notifié",
+        "Nous prenons contact directement",
+        "que vous traitez pour notre compte",
+        "pour notre compte",
+    ),  # the broker is no processor
     letters={
         "INC-1-vendor-broker-fr-v1.md": (
             "La prospection téléphonique de notre campagne municipale.",
@@ -176,9 +181,16 @@ draft report
     says=(
         "rien n'indique que des données personnelles aient été consultées, modifiées ou perdues",
     ),
-    never=("Nous notifions", "Nous avons notifié", "Nous prenons contact directement",
-           "incident touchant des données personnelles", "incident concernant vos données",
-           "Nous regrettons cet incident", "informons les autorités", "Nous en avons pris connaissance"),
+    never=(
+        "Nous notifions",
+        "Nous avons notifié",
+        "Nous prenons contact directement",
+        "incident touchant des données personnelles",
+        "incident concernant vos données",
+        "Nous regrettons cet incident",
+        "informons les autorités",
+        "Nous en avons pris connaissance",
+    ),
     letters={
         "INC-1-vendor-subprocessor-fr-v1.md": (
             "Nous ne vous signalons aucun incident.",
@@ -209,8 +221,14 @@ draft report
     config='[organization]\nname = "Région Exemple"\nkind = "public_body"\n',
     letters={"INC-1-notice-fr-fr-v1.md": ("données révélant des opinions politiques",)},
     says=("Nous notifions l'incident à la Commission nationale de l'informatique",),
-    never=("Nous avons notifié", "soutien", "engagement politique", "allégeance",
-           "fichiers d'une organisation politique", "adhésion ou dons"),
+    never=(
+        "Nous avons notifié",
+        "soutien",
+        "engagement politique",
+        "allégeance",
+        "fichiers d'une organisation politique",
+        "adhésion ou dons",
+    ),
 )
 
 CASES = (QUEBEC_VENDOR, FRENCH_HACK, VOTER_FILE, FOREIGN_HOST, INSIDER)
@@ -480,7 +498,9 @@ def test_every_missing_fact_hint_a_french_reader_sees_is_a_command_that_works(
     commands: list[str] = []
     for fact in drafting.FACTS.values():
         hint = fact.supplied("fr")
-        assert not re.search(r"/incident (fact|measure|assess|aware|notified|declare|draft)\b", hint)
+        assert not re.search(
+            r"/incident (fact|measure|assess|aware|notified|declare|draft)\b", hint
+        )
         assert not re.search(r"\b(TEXT|WHEN|JURISDICTION|KIND|STEP|and|or|the)\b", hint), hint
         for command in re.findall(r"/incident (.+?)(?= et /incident| ou /incident| \(|$)", hint):
             words = [_PLACEHOLDERS.get(word, word) for word in command.split(" ")]
@@ -553,7 +573,9 @@ draft report
     )
     result, drafts = _run(case, tmp_path)
     assert "✗" not in result.stdout and result.returncode == 0, result.stdout
-    assert "La réponse à l'incident est conduite par Alice Martin." in drafts["INC-1-staff-fr-v1.md"]
+    assert (
+        "La réponse à l'incident est conduite par Alice Martin." in drafts["INC-1-staff-fr-v1.md"]
+    )
     report = drafts["INC-1-report-fr-v1.md"]
     assert "Responsable de l'incident : Alice Martin" in report
     assert re.search(r"Alice Martin : appel du prestataire", report), report

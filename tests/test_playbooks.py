@@ -621,7 +621,11 @@ def test_parse_yaml_never_raises(text: str) -> None:
     ("playbook_id", "jurisdictions", "fr_says"),
     [
         ("voter-file-misuse", ("fr",), "Répondre au ministère public ou à la CNIL par un conseil"),
-        ("voter-file-misuse", ("qc", "ca"), "ministère public ou à la CAI et au CPVP par un conseil"),
+        (
+            "voter-file-misuse",
+            ("qc", "ca"),
+            "ministère public ou à la CAI et au CPVP par un conseil",
+        ),
         ("hack-and-leak", ("uk",), "transmettez-le à l'ICO"),
         ("hack-and-leak", ("qc",), "transmettez-le à la CAI"),
         ("hack-and-leak", ("fr",), "transmettez-le à la CNIL"),

@@ -160,7 +160,8 @@ def build_context(
     context["other_authorities"] = [
         s
         for s in context["authority_statements"]
-        if s["state"] == "notified" and (jurisdiction is None or s["jurisdiction"] != jurisdiction.id)
+        if s["state"] == "notified"
+        and (jurisdiction is None or s["jurisdiction"] != jurisdiction.id)
     ]
     # what people typed is printed as text, never as Markdown structure (drafting/markdown.py)
     for name in TYPED:

@@ -46,9 +46,7 @@ def draft_config(
     return {
         "names": dict(names or {}),
         "organization": {
-            k: org[k]
-            for k in ("name", "id", "address", "legal_representative", "kind")
-            if k in org
+            k: org[k] for k in ("name", "id", "address", "legal_representative", "kind") if k in org
         },
         "contact": {k[8:]: v for k, v in org.items() if k.startswith("contact_")},
         "dpo": {k[4:]: v for k, v in org.items() if k.startswith("dpo_")},
