@@ -190,6 +190,7 @@ draft report
         "Nous regrettons cet incident",
         "informons les autorités",
         "Nous en avons pris connaissance",
+        "Méfiez-vous",  # no breach: no advice against a risk that does not exist
     ),
     letters={
         "INC-1-vendor-subprocessor-fr-v1.md": (

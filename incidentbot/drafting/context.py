@@ -26,12 +26,12 @@ from incidentbot.drafting.facts import (
     LIKELIHOOD,
     NEUTRAL_ADVICE,
     NEUTRAL_LABELS,
-    ORGANIZATION_KINDS,
     SCORE,
     SENSITIVE,
     SPECIAL,
 )
 from incidentbot.drafting.markdown import typed
+from incidentbot.drafting.people import party_files, person_name, the_sender
 from incidentbot.drafting.render import as_when
 from incidentbot.drafting.statements import statements
 
@@ -67,10 +67,6 @@ def _text_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(item) for item in value if item not in (None, "")]
-
-
-def _localised(value: Any, lang: str) -> Any:
-    return pick(value, lang) if isinstance(value, Mapping) else value
 
 
 def _data_keys(assessment: Mapping[str, Any] | None, facts: Mapping[str, Any]) -> list[str]:
@@ -117,7 +113,7 @@ def build_context(
     keys = _data_keys(assessment, incident.facts)
     context = {
         **_the_incident(incident, playbook, lang, tz, now, config.get("names") or {}),
-        **_the_sender(incident, jurisdiction, config, lang),
+        **the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
         **_the_breach(incident, events, assessment, keys, lang, party_files(config)),
         **_the_risk(incident, assessment, keys, lang, party_files(config)),
@@ -140,7 +136,7 @@ def build_context(
         "timeline": [
             {
                 "at": e.at,
-                "actor": _name(config.get("names") or {}, e.actor),
+                "actor": person_name(config.get("names") or {}, e.actor),
                 "kind": e.kind,
                 "text": e.text,
             }
@@ -184,16 +180,6 @@ TYPED = (
 """The context's values people typed (facts, measures, settings, notes): escaped on output."""
 
 
-def _name(names: Mapping[str, str], handle: str | None) -> str | None:
-    """A person's name (``[people]`` display name, or Slack's real_name), else their handle."""
-    if not handle:
-        return handle
-    bare = handle.strip().lstrip("@")
-    if bare.startswith("<@") or handle.startswith("<@"):
-        bare = handle.strip("<>@").split("|")[0]
-    return names.get(bare) or names.get(handle) or handle
-
-
 def _the_incident(
     incident: Incident,
     playbook: Playbook | None,
@@ -211,7 +197,7 @@ def _the_incident(
         "description": facts.get("description"),
         "playbook_title": pick(playbook.title, lang) if playbook else None,
         "lead_name": facts.get("lead_name")
-        or _name(names, incident.roles.get("lead") or incident.lead),
+        or person_name(names, incident.roles.get("lead") or incident.lead),
         "aware_at": incident.aware_at,
         "detected_at": incident.detected_at or as_when(facts.get("detected_at")),
         "occurred_at": as_when(facts.get("occurred_at")),
@@ -219,39 +205,6 @@ def _the_incident(
         "today": now,
         "timezone": getattr(tz, "key", None) or str(tz),
     }
-
-
-def _the_sender(
-    incident: Incident, jurisdiction: Jurisdiction | None, config: Mapping[str, Any], lang: str
-) -> dict[str, Any]:
-    """Who writes: the organisation, its contacts, letterhead and signature."""
-    org = config.get("organization") or {}
-    contact = config.get("contact") or {}
-    dpo = config.get("dpo") or {}
-    press = config.get("press") or {}
-    jid = jurisdiction.id if jurisdiction else None
-    return {
-        "organization_kind": org.get("kind") or ORGANIZATION_KINDS[0],
-        "party_files": party_files(config),
-        "organization_name": _localised(org.get("name"), lang),
-        "organization_id": (org.get("ids") or {}).get(jid) or org.get("id"),
-        "organization_address": _localised(org.get("address"), lang),
-        "legal_representative": org.get("legal_representative"),
-        "contact_name": contact.get("name"),
-        "contact_email": contact.get("email"),
-        "contact_phone": contact.get("phone"),
-        "dpo_name": dpo.get("name"),
-        "dpo_email": dpo.get("email"),
-        "letterhead": _localised(config.get("letterhead"), lang),
-        "signature": _localised(config.get("signature"), lang),
-        "press_contact": _localised(press.get("contact"), lang),
-        "complaint_process": _localised(contact.get("complaint_process"), lang),
-    }
-
-
-def party_files(config: Mapping[str, Any]) -> bool:
-    kind = (config.get("organization") or {}).get("kind") or ORGANIZATION_KINDS[0]
-    return kind in ("party", "campaign")
 
 
 def _the_authority(jurisdiction: Jurisdiction | None, lang: str) -> dict[str, Any]:
