@@ -128,7 +128,7 @@ def build_app(
             default_language=settings.language,
             default_timezone=settings.timezone,
         ),
-        draft_config=draft_config(settings.organization),
+        draft_config=draft_config(settings.organization, settings.names),
         link_signer=signer,
     )
     if not store.read_only:

@@ -22,6 +22,7 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
     legal_representative = "…"
     contact_name = "…"  contact_email = "…"  contact_phone = "…"
     dpo_name = "…"      dpo_email = "…"      letterhead = "…"   signature = "…"
+    kind = "party"               # party, campaign, public_body or other: how notices speak
 
     [roles]                       # who may do what (see README, "Roles")
     approve_press = ["comms", "lead"]
@@ -35,6 +36,7 @@ The TOML file (``INCIDENTBOT_CONFIG``) looks like::
     [people]                      # Slack user ids or shell names -> campaign roles
     U012ABC = ["lead"]
     alice = ["lead", "dpo"]
+    bob = { roles = ["comms"], name = "Bob Martin" }   # with the name drafts print
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from typing import Any
 
 from dateutil import tz as dateutil_tz
 
+from incidentbot.drafting.facts import ORGANIZATION_KINDS
 from incidentbot.errors import ConfigError
 from incidentbot.i18n import Message
 
@@ -104,6 +107,9 @@ class Settings:
         default_factory=lambda: dict(DEFAULT_PERMISSIONS)
     )
     people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # display names for the drafts ("conduite par Alice Martin", not "alice"): [people] entries
+    # written as { roles = [...], name = "Alice Martin" }
+    names: Mapping[str, str] = field(default_factory=dict)
     # Whether a [people] table is configured. The permissions apply either way: with no table,
     # the declarer leads the incident and holds every right a lead has.
     enforce_roles: bool = False
@@ -215,7 +221,21 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
                 )
             )
         permissions[action] = tuple(roles)
-    people = {str(k): tuple(v) for k, v in (file_values.get("people") or {}).items()}
+    people: dict[str, tuple[str, ...]] = {}
+    names: dict[str, str] = {}
+    for handle, entry in (file_values.get("people") or {}).items():
+        if isinstance(entry, dict):
+            unknown_keys = sorted(set(entry) - {"roles", "name"})
+            roles, name = entry.get("roles", []), entry.get("name")
+            if unknown_keys or not isinstance(roles, list) or not isinstance(name, str | None):
+                raise ConfigError(Message("config.people_entry", handle=repr(str(handle))))
+            if name and name.strip():
+                names[str(handle)] = name.strip()
+            entry = roles
+        if not isinstance(entry, list) or not all(isinstance(r, str) for r in entry):
+            raise ConfigError(Message("config.people_entry", handle=repr(str(handle))))
+        if entry:
+            people[str(handle)] = tuple(entry)
     public_url = (
         env.get("INCIDENTBOT_PUBLIC_URL")
         or file_values.get("public_url")
@@ -239,6 +259,15 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         timestamp_ca = (base / str(timestamp_ca)).resolve()
         if not timestamp_ca.is_file():
             raise ConfigError(Message("config.timestamp_ca_missing", path=timestamp_ca))
+    organization = {str(k): str(v) for k, v in (file_values.get("organization") or {}).items()}
+    if organization.get("kind", ORGANIZATION_KINDS[0]) not in ORGANIZATION_KINDS:
+        raise ConfigError(
+            Message(
+                "config.organization_kind",
+                value=repr(organization["kind"]),
+                kinds=", ".join(ORGANIZATION_KINDS),
+            )
+        )
     api_url = env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(
@@ -260,9 +289,10 @@ def load(env: Mapping[str, str] | None = None) -> Settings:
         link_ttl_hours=ttl,
         link_secret=file_values.get("link_secret"),
         reminder_points=tuple(file_values.get("reminder_points", ("24h", "6h", "1h", "0h"))),
-        organization={str(k): str(v) for k, v in (file_values.get("organization") or {}).items()},
+        organization=organization,
         permissions=permissions,
         people=people,
+        names=names,
         enforce_roles=bool(people),
         timestamp_url=timestamp_url,
         timestamp_ca=timestamp_ca,

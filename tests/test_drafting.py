@@ -28,6 +28,7 @@ from incidentbot.core.model import (
     StepStatus,
     TimelineEvent,
 )
+from incidentbot.drafting.markdown import escape
 from incidentbot.errors import ConfigError, UsageError
 from incidentbot.slack import blocks as bk
 
@@ -199,6 +200,7 @@ def full_incident() -> Incident:
             "cause": "A backup copied to a public server by the vendor.",
             "occurred_at": "2026-11-05/2026-11-24",
             "vendor_name": "Logiciels Exemple inc.",
+            "rental_purpose": "Phoning for the 2026 municipal campaign.",
             "persons_in_quebec": 850,
             "others_informed": ["Service de police de la Ville de Montréal"],
             "lead_name": "Luc Gagnon",
@@ -457,8 +459,10 @@ def test_a_bare_incident_shows_a_marker_for_each_missing_fact(drafter):
     assert "[À COMPLÉTER : nombre de personnes concernées résidant au Québec]" in rendered.text
     assert "[À COMPLÉTER : catégories de données personnelles]" in rendered.text
     assert "[À COMPLÉTER : mesures prises]" in rendered.text
-    assert missing["persons_count"].supplied_by == "/incident assess persons=N"
-    assert missing["aware_at"].supplied_by == "/incident aware WHEN"
+    assert (
+        missing["persons_count"].supplied_by == "/incident évaluer persons=N"
+    )  # the words a French reader types
+    assert missing["aware_at"].supplied_by == "/incident connu QUAND"
     assert missing["organization_id"].supplied_by.startswith("config [organization] id")
     for name in [
         "persons_in_quebec",
@@ -521,7 +525,8 @@ def test_typed_text_is_never_rendered_again(rel, drafter):
         kind, context=context, jurisdiction=jurisdiction, lang=lang, variant=variant
     )
     if "description" in rendered.facts_used or "circumstances" in rendered.facts_used:
-        assert NOTE in rendered.text
+        assert escape(NOTE) in rendered.text  # as text: the Markdown escapes it
+        assert "says {{ 7\\*7 }} {% raw %}x{% endraw %} \\<!channel\\>" in rendered.text
     assert "says 49" not in rendered.text and "says {{ 7*7 }} {% raw %}" in NOTE
 
 
@@ -536,9 +541,9 @@ def test_a_timeline_note_reaches_the_report_but_never_the_letter(drafter):
     context = full_context("qc", "fr")
     letter = drafter.render("regulator", context=context, jurisdiction="qc", lang="fr").text
     report = drafter.render("report", context=context, jurisdiction=None, lang="fr").text
-    assert NOTE not in letter and "Assessed: very high" not in letter
+    assert escape(NOTE) not in letter and "Assessed: very high" not in letter
     assert "Vendor access revoked and all credentials rotated" in letter  # a measure
-    assert NOTE in report
+    assert escape(NOTE) in report
 
 
 def test_templates_cannot_reach_python_internals(tmp_path):
@@ -768,12 +773,18 @@ def test_every_setting_a_missing_fact_hint_names_loads_and_fills_that_fact(tmp_p
         if fact.supplied_by.startswith("config [organization] ")
     }
     assert {"contact_name", "dpo_name", "letterhead", "signature", "press_contact"} <= set(named)
-    toml = "[organization]\n" + "".join(f'{key} = "value of {key}"\n' for key in named.values())
+    values = {key: f"value of {key}" for key in named.values()}
+    values["kind"] = "public_body"  # one of party, campaign, public_body, other
+    toml = "[organization]\n" + "".join(f'{key} = "{value}"\n' for key, value in values.items())
     path = tmp_path / "incidentbot.toml"
     path.write_text(toml, encoding="utf-8")
     settings = config.load({"INCIDENTBOT_CONFIG": str(path)})
     context = full_context("qc", "en", config=draft_config(settings.organization))
+    expected = dict(values, kind=values["kind"])
     for name, key in named.items():
-        assert context[name] == f"value of {key}", name
+        if name == "party_files":
+            assert context[name] is False  # a public body's files are not a party's
+        else:
+            assert context[name] == expected[key], name
     for name, fact in drafting.FACTS.items():
         assert "config [" not in fact.supplied_by or name in named, fact.supplied_by

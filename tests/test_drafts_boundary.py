@@ -51,6 +51,9 @@ class Case:
     says: tuple[str, ...] = ()  # every one must appear in the press statement
     never: tuple[str, ...] = ()  # none may appear in any external draft
     extra: dict[str, str] = field(default_factory=dict)
+    letters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # draft -> what it says
+    config: str = ""  # the INCIDENTBOT_CONFIG file, if any
+    hints_never: tuple[str, ...] = ()  # never in the shell's replies (missing-fact hints)
 
 
 QUEBEC_VENDOR = Case(
@@ -131,6 +134,8 @@ fact description Un fichier électoral loué a été utilisé pour une autre cam
 measure L'usage du fichier a été arrêté.
 assess data=contact persons=3000 identifiable=full confidentiality=known_recipient integrity=none availability=none malicious=no encrypted=no
 assess override=fr authority=no persons=no reason="PLANTREASONVF le destinataire est connu et a tout supprimé"
+fact rental_purpose La prospection téléphonique de notre campagne municipale.
+fact vendor_name Fichiers Exemple SARL
 draft press
 draft vendor
 draft notice fr
@@ -138,7 +143,21 @@ draft report
 """,
     ("PLANTNOTEVF", "PLANTSKIPVF", "PLANTREASONVF"),
     says=("ne présente pas un risque qui appelle une notification à la Commission nationale",),
-    never=("Nous notifions", "Nous avons notifié", "Nous prenons contact directement"),
+    never=(
+        "Nous notifions",
+        "Nous avons notifié",
+        "Nous prenons contact directement",
+        "que vous traitez pour notre compte",
+        "pour notre compte",
+    ),  # the broker is no processor
+    letters={
+        "INC-1-vendor-broker-fr-v1.md": (
+            "La prospection téléphonique de notre campagne municipale.",
+            "ont été informées que leurs coordonnées pouvaient être utilisées à des fins de "
+            "prospection politique et qu'elles ont pu s'y opposer",
+            "Nous vous demandons de cesser de le louer ou de le céder",
+        ),
+    },
 )
 
 FOREIGN_HOST = Case(
@@ -151,14 +170,37 @@ done restrict-exports PLANTSTEPFH exports limités par Paul
 fact description Des données de sympathisants sont hébergées aux États-Unis par un sous-traitant.
 measure Les exports vers le sous-traitant ont été limités.
 assess data=contact persons=5000 confidentiality=none integrity=none availability=none malicious=no
+fact vendor_name Hébergeur Exemple Inc.
 draft press
+draft press holding
+draft notice fr
+draft vendor
 draft report
 """,
     ("PLANTNOTEFH", "PLANTSTEPFH"),
     says=(
         "rien n'indique que des données personnelles aient été consultées, modifiées ou perdues",
     ),
-    never=("Nous notifions", "Nous avons notifié", "Nous prenons contact directement"),
+    never=(
+        "Nous notifions",
+        "Nous avons notifié",
+        "Nous prenons contact directement",
+        "incident touchant des données personnelles",
+        "incident concernant vos données",
+        "Nous regrettons cet incident",
+        "informons les autorités",
+        "Nous en avons pris connaissance",
+        "Méfiez-vous",  # no breach: no advice against a risk that does not exist
+    ),
+    letters={
+        "INC-1-vendor-subprocessor-fr-v1.md": (
+            "Nous ne vous signalons aucun incident.",
+            "ne fait courir aucun délai de notification",
+        ),
+        "INC-1-press-holding-fr-v1.md": ("examine une situation concernant des données",),
+        "INC-1-notice-fr-fr-v1.md": ("# Information sur vos données personnelles",),
+    },
+    hints_never=("connu QUAND", "aware WHEN"),  # a request about hosting starts no clock
 )
 
 INSIDER = Case(
@@ -177,8 +219,17 @@ draft regulator fr
 draft report
 """,
     ("PLANTNOTEIA", "PLANTSTEPIA"),
+    config='[organization]\nname = "Région Exemple"\nkind = "public_body"\n',
+    letters={"INC-1-notice-fr-fr-v1.md": ("données révélant des opinions politiques",)},
     says=("Nous notifions l'incident à la Commission nationale de l'informatique",),
-    never=("Nous avons notifié",),
+    never=(
+        "Nous avons notifié",
+        "soutien",
+        "engagement politique",
+        "allégeance",
+        "fichiers d'une organisation politique",
+        "adhésion ou dons",
+    ),
 )
 
 CASES = (QUEBEC_VENDOR, FRENCH_HACK, VOTER_FILE, FOREIGN_HOST, INSIDER)
@@ -194,6 +245,9 @@ def _run(case: Case, home: Path) -> tuple[subprocess.CompletedProcess[str], dict
     }
     script = home / "case.txt"
     script.write_text(case.script, encoding="utf-8")
+    if case.config:
+        (home / "incidentbot.toml").write_text(case.config, encoding="utf-8")
+        env["INCIDENTBOT_CONFIG"] = str(home / "incidentbot.toml")
     result = subprocess.run(
         [
             sys.executable,
@@ -261,6 +315,13 @@ def test_external_drafts_say_only_what_was_written_for_the_outside(
     assert press, sorted(external)
     for phrase in case.says:
         assert phrase in press[-1], f"{phrase!r} not in the press statement:\n{press[-1]}"
+
+    for name, phrases in case.letters.items():
+        assert name in external, sorted(external)
+        for phrase in phrases:
+            assert phrase in external[name], f"{phrase!r} not in {name}:\n{external[name]}"
+    for phrase in case.hints_never:
+        assert phrase not in result.stdout, phrase
 
     # the report is internal: it quotes the record, which proves the strings were planted
     report = next(t for n, t in drafts.items() if "-report-" in n)
@@ -415,3 +476,115 @@ draft regulator fr
         tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
     )[0]
     assert "2018-04/2017-11" in refused.stdout and refused.returncode == 1
+
+
+_PLACEHOLDERS = {
+    "TEXTE": "texte d'essai", "QUAND[/QUAND]": "2026-11-01/2026-11-05", "QUAND": "2026-11-20 10:00",
+    "N": "12", "persons=N": "persons=12", "records=N": "records=12", "JURIDICTION": "fr",
+    "TYPE": "presse", "ÉTAPE": "stop-the-leak", "@personne": "@bob", "TITRE": "Essai",
+    "playbook=PROCÉDURE": "playbook=generic-breach", "juridiction=...": "juridiction=fr",
+    "[référence]": "CNIL-1", "référence": "CNIL-2", "data=...": "data=contact",
+    "data=contact,financial,...": "data=contact,financial", "CLÉ=VALEUR": "persons=30",
+    "[initial|complementary]": "complementary",
+}  # fmt: skip
+
+
+def test_every_missing_fact_hint_a_french_reader_sees_is_a_command_that_works(
+    tmp_path: Path,
+) -> None:
+    """The hints name French commands (élément, mesure prévue, évaluer, QUAND, TEXTE); each one,
+    its placeholders filled, runs in the shell without a refusal (issue 15)."""
+    from incidentbot import drafting
+
+    commands: list[str] = []
+    for fact in drafting.FACTS.values():
+        hint = fact.supplied("fr")
+        assert not re.search(
+            r"/incident (fact|measure|assess|aware|notified|declare|draft)\b", hint
+        )
+        assert not re.search(r"\b(TEXT|WHEN|JURISDICTION|KIND|STEP|and|or|the)\b", hint), hint
+        for command in re.findall(r"/incident (.+?)(?= et /incident| ou /incident| \(|$)", hint):
+            words = [_PLACEHOLDERS.get(word, word) for word in command.split(" ")]
+            line = " ".join(words)
+            if line not in commands:
+                commands.append(line)
+    # the declarations first (the last, with its jurisdiction, is the current incident)
+    commands.sort(
+        key=lambda c: (not c.startswith("déclarer"), "juridiction" in c, "brouillon" in c)
+    )
+    assert len(commands) > 15, commands
+    script = "\n".join(commands) + "\n"
+    case = Case("hints", "fr", script, ())
+    result, _ = _run(case, tmp_path)
+    assert "✗" not in result.stdout, result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_two_jurisdictions_get_one_true_sentence_per_authority(tmp_path: Path) -> None:
+    """Québec and Canada: the CAI notified, the OPC not yet; the persons told once for both."""
+    case = Case(
+        "qc-ca",
+        "qc",
+        """\
+declare Fichier de donateurs exposé playbook=vendor-breach aware="2026-11-30 14:00" jurisdiction=qc,ca lang=fr
+fact description Un prestataire a exposé un fichier de 869 donateurs.
+measure L'accès du prestataire a été coupé.
+assess data=contact,financial,political persons=869 records=869 identifiable=full confidentiality=unknown_recipient integrity=none availability=none malicious=yes encrypted=no backup=yes vulnerable=no
+notified qc CAI-2026-117
+notified qc personnes
+draft press
+draft notice qc
+draft regulator ca fr
+""",
+        (),
+    )
+    result, drafts = _run(case, tmp_path)
+    assert "✗" not in result.stdout and result.returncode == 0, result.stdout
+    press, notice = drafts["INC-1-press-fr-v1.md"], drafts["INC-1-notice-qc-fr-v1.md"]
+    letter = next(t for n, t in drafts.items() if n.startswith("INC-1-regulator-ca"))
+    for text in (press, notice):
+        said = [line for line in text.splitlines() if "notifi" in line]
+        cai = [line for line in said if "Commission d'accès" in line]
+        opc = [line for line in said if "Commissariat à la protection" in line]
+        assert len(cai) == 1 and cai[0].startswith("Nous avons notifié l'incident à la Commission")
+        assert len(opc) == 1 and "Nous avons notifié" not in opc[0], opc
+    assert "Nous avons informé directement les personnes concernées le" in press
+    assert "Nous avons informé directement" not in notice  # its reader is the person told
+    # the OPC letter: the CAI notified, the persons already told (under Québec's law)
+    assert re.search(r"^- Commission d'accès[^\n]*notification faite le", letter, re.M), letter
+    assert "Nous avons avisé directement les personnes touchées le" in letter
+    assert "Nous aviserons" not in letter
+
+
+def test_drafts_give_peoples_names_from_the_configuration_not_their_handles(
+    tmp_path: Path,
+) -> None:
+    case = Case(
+        "names",
+        "fr",
+        """\
+declare Fuite playbook=generic-breach aware="2026-11-28 09:00" jurisdiction=fr lang=fr
+note appel du prestataire
+draft staff
+draft report
+""",
+        (),
+        config='[people]\nalice = { roles = ["lead", "dpo"], name = "Alice Martin" }\n'
+        'bob = ["comms"]\n',
+    )
+    result, drafts = _run(case, tmp_path)
+    assert "✗" not in result.stdout and result.returncode == 0, result.stdout
+    assert (
+        "La réponse à l'incident est conduite par Alice Martin." in drafts["INC-1-staff-fr-v1.md"]
+    )
+    report = drafts["INC-1-report-fr-v1.md"]
+    assert "Responsable de l'incident : Alice Martin" in report
+    assert re.search(r"Alice Martin : appel du prestataire", report), report
+    assert not re.search(r"\balice\b", report)
+
+
+def test_a_people_entry_of_the_wrong_shape_is_refused_with_its_name(tmp_path: Path) -> None:
+    case = Case("bad-people", "fr", "aide\n", (), config='[people]\nalice = { role = "lead" }\n')
+    result, _ = _run(case, tmp_path)
+    assert result.returncode != 0
+    assert "[people] 'alice' doit être une liste de rôles" in result.stdout + result.stderr

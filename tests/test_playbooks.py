@@ -615,3 +615,42 @@ def test_build_jurisdictions_never_raises(data: object) -> None:
 def test_parse_yaml_never_raises(text: str) -> None:
     doc, problems = parse_yaml(text, source="random.yaml")
     assert doc is not None or problems
+
+
+@pytest.mark.parametrize(
+    ("playbook_id", "jurisdictions", "fr_says"),
+    [
+        ("voter-file-misuse", ("fr",), "Répondre au ministère public ou à la CNIL par un conseil"),
+        (
+            "voter-file-misuse",
+            ("qc", "ca"),
+            "ministère public ou à la CAI et au CPVP par un conseil",
+        ),
+        ("hack-and-leak", ("uk",), "transmettez-le à l'ICO"),
+        ("hack-and-leak", ("qc",), "transmettez-le à la CAI"),
+        ("hack-and-leak", ("fr",), "transmettez-le à la CNIL"),
+    ],
+)
+def test_step_titles_and_guidance_name_the_incidents_own_authorities(
+    playbook_id: str, jurisdictions: tuple[str, ...], fr_says: str
+) -> None:
+    """A step that answers the prosecutor or the regulator names the incident's own authorities
+    (jurisdictions.yaml), never the CNIL for a UK or Québec incident (issue 15)."""
+    from incidentbot import playbooks as loader
+    from incidentbot.core.playbook import for_incident
+
+    catalogue = loader.load([builtin_dir("playbooks")])
+    js = [catalogue.jurisdictions[j] for j in jurisdictions]
+    steps = [for_incident(s, js) for s in catalogue.playbooks[playbook_id].steps]
+    text = {
+        lang: "\n".join(s.title.get(lang, "") + "\n" + s.guidance.get(lang, "") for s in steps)
+        for lang in ("en", "fr")
+    }
+    assert fr_says in " ".join(text["fr"].split())
+    assert "{authority}" not in text["fr"] + text["en"] and "{to_authority}" not in text["en"]
+    if "fr" not in jurisdictions:
+        for word in ("CNIL", "parquet", "gendarmerie", "téléservice"):
+            assert word not in text["fr"] + text["en"], word
+        for line in (text["fr"] + "\n" + text["en"]).split("\n"):
+            if "Code " in line or "CNCCEP" in line:  # French law, said to be France's
+                assert "France" in line, line

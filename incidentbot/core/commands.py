@@ -305,6 +305,10 @@ _KIND_ALIASES: Mapping[str, str] = {
 }  # fmt: skip
 
 LANGS: tuple[str, ...] = ("en", "fr")
+DRAFT_VARIANTS: frozenset[str] = frozenset(
+    {"initial", "complementary", "holding", "hack_and_leak", "broker", "subprocessor"}
+)
+"""Words that name a variant where a language could stand (``draft regulator fr complementary``)."""
 TIMELINE_MAX = 1000
 
 # --------------------------------------------------------------------------- lexing
@@ -664,7 +668,7 @@ def _draft(text: str, pos: int, ref: str | None) -> Command:
             lang = word
         else:
             jurisdiction = _id_word("draft", extra[0], "jurisdiction_id")
-    if lang is not None and lang not in LANGS:
+    if lang is not None and lang not in LANGS and lang not in DRAFT_VARIANTS:
         raise _refusal("draft_lang", "draft", word=_show(extra[1]))
     return Draft(ref=ref, kind=kind, jurisdiction=jurisdiction, lang=lang)
 

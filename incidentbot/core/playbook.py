@@ -784,6 +784,8 @@ def _string_map(rep: _Report, raw: Any, path: KeyPath, what: What) -> dict[str, 
 AUTHORITY = "{authority}"
 """Written in a playbook's step title or guidance ("Notify {authority}"); an incident's steps
 name its own regulators instead (CNIL, ICO, CAI, OPC), from ``jurisdictions.yaml``."""
+TO_AUTHORITY = "{to_authority}"
+"""The same after "to" / « à » ("send it {to_authority}"): « à la CNIL », « au CPVP »."""
 
 
 def _article_fr(j: Jurisdiction) -> str:
@@ -796,15 +798,23 @@ def _article_fr(j: Jurisdiction) -> str:
     return f"le {short}" if first in ("Commissariat", "Bureau") else f"la {short}"
 
 
-def authority_words(jurisdictions: Iterable[Jurisdiction], lang: str) -> str:
+def _to_fr(words: str) -> str:
+    """« la CNIL » → « à la CNIL », « le CPVP » → « au CPVP », « l'ICO » → « à l'ICO »."""
+    return "au " + words[3:] if words.startswith("le ") else "à " + words
+
+
+def authority_words(jurisdictions: Iterable[Jurisdiction], lang: str, *, to: bool = False) -> str:
     """The incident's authorities as a step names them: "the CAI and the CNIL" / "la CAI et
-    la CNIL"; "the authority" / "l'autorité" when the incident has none."""
+    la CNIL"; "the authority" / "l'autorité" when the incident has none. ``to``: after "to" /
+    « à » ("to the CNIL" / « à la CAI et au CPVP »)."""
     js = list(jurisdictions)
     if lang == "fr":
         names = [_article_fr(j) for j in js] or ["l'autorité de contrôle"]
+        names = [_to_fr(n) for n in names] if to else names
         joiner = " et "
     else:
         names = [f"the {j.authority}" for j in js] or ["the supervisory authority"]
+        names = [f"to {n}" for n in names[:1]] + names[1:] if to else names
         joiner = " and "
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
 
@@ -815,10 +825,13 @@ def for_incident(step: StepDef, jurisdictions: Iterable[Jurisdiction]) -> StepDe
 
     def fill(text: Mapping[str, str]) -> dict[str, str]:
         return {
-            lang: value.replace(AUTHORITY, authority_words(js, lang))
+            lang: value.replace(AUTHORITY, authority_words(js, lang)).replace(
+                TO_AUTHORITY, authority_words(js, lang, to=True)
+            )
             for lang, value in text.items()
         }
 
-    if not any(AUTHORITY in v for v in (*step.title.values(), *step.guidance.values())):
+    texts = (*step.title.values(), *step.guidance.values())
+    if not any(AUTHORITY in v or TO_AUTHORITY in v for v in texts):
         return step
     return replace(step, title=fill(step.title), guidance=fill(step.guidance))

@@ -25,23 +25,19 @@ from incidentbot.drafting.facts import (
     CONSEQUENCES,
     DATA_LABELS,
     LIKELIHOOD,
+    NEUTRAL_ADVICE,
+    NEUTRAL_LABELS,
     SCORE,
     SENSITIVE,
     SPECIAL,
 )
+from incidentbot.drafting.markdown import typed
+from incidentbot.drafting.people import party_files, person_name, the_campaign, the_sender
 from incidentbot.drafting.render import as_when
 from incidentbot.drafting.statements import statements
 from incidentbot.events import said
 
 # --- the context -----------------------------------------------------------------------------
-
-
-def _yes(value: Any) -> bool | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in {"yes", "true", "1", "oui", "y"}
 
 
 def _flag(value: Any) -> str:
@@ -65,10 +61,6 @@ def _text_list(value: Any) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(item) for item in value if item not in (None, "")]
-
-
-def _localised(value: Any, lang: str) -> Any:
-    return pick(value, lang) if isinstance(value, Mapping) else value
 
 
 def _data_keys(assessment: Mapping[str, Any] | None, facts: Mapping[str, Any]) -> list[str]:
@@ -113,12 +105,12 @@ def build_context(
     ``jid:persons`` to their deadline.
     """
     keys = _data_keys(assessment, incident.facts)
-    return {
-        **_the_incident(incident, playbook, lang, tz, now),
-        **_the_sender(incident, jurisdiction, config, lang),
+    context = {
+        **_the_incident(incident, playbook, lang, tz, now, config.get("names") or {}),
+        **the_sender(incident, jurisdiction, config, lang),
         **_the_authority(jurisdiction, lang),
-        **_the_breach(incident, events, assessment, keys, lang),
-        **_the_risk(incident, assessment, keys, lang),
+        **_the_breach(incident, events, assessment, keys, lang, party_files(config)),
+        **_the_risk(incident, assessment, keys, lang, party_files(config)),
         **_the_measures(events),
         **_the_notifications(incident, jurisdiction, notifications, decisions, now),
         **statements(
@@ -130,7 +122,7 @@ def build_context(
             lang,
             now,
         ),
-        **_the_campaign(incident, playbook, now),
+        **the_campaign(incident, playbook, now),
         "jurisdiction_ids": list(incident.jurisdictions),
         "statutory_note": pick(jurisdiction.statutory_note, lang)
         if jurisdiction is not None and jurisdiction.statutory_note
@@ -138,7 +130,7 @@ def build_context(
         "timeline": [
             {
                 "at": e.at,
-                "actor": e.actor,
+                "actor": person_name(config.get("names") or {}, e.actor),
                 "kind": e.kind,
                 # an automatic event in the document's language (incidentbot.events)
                 "text": said(
@@ -163,51 +155,57 @@ def build_context(
         ],
         "_tz": tz,
     }
+    context["other_authorities"] = [
+        s
+        for s in context["authority_statements"]
+        if s["state"] == "notified"
+        and (jurisdiction is None or s["jurisdiction"] != jurisdiction.id)
+    ]
+    # what people typed is printed as text, never as Markdown structure (drafting/markdown.py)
+    for name in TYPED:
+        context[name] = typed(context.get(name))
+    for entry in context["timeline"]:
+        entry.update(actor=typed(entry["actor"]), text=typed(entry["text"]))
+    for entry in context["steps_record"]:
+        entry.update(note=typed(entry["note"]))
+    return context
+
+
+TYPED = (
+    "title", "description", "lead_name", "organization_name", "organization_id",
+    "organization_address", "legal_representative", "contact_name", "contact_email",
+    "contact_phone", "dpo_name", "dpo_email", "letterhead", "signature", "press_contact",
+    "complaint_process", "circumstances", "cause", "consequences", "persons_advice",
+    "measures_taken", "measures_planned", "others_informed", "authority_reference",
+    "delay_reasons", "vendor_name", "rental_purpose", "staff_involvement", "lessons", "persons_notification",
+)  # fmt: skip
+"""The context's values people typed (facts, measures, settings, notes): escaped on output."""
 
 
 def _the_incident(
-    incident: Incident, playbook: Playbook | None, lang: str, tz: tzinfo, now: datetime
+    incident: Incident,
+    playbook: Playbook | None,
+    lang: str,
+    tz: tzinfo,
+    now: datetime,
+    names: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Which incident, and when: reference, title, the times the letters cite."""
     facts = incident.facts
+    names = names or {}
     return {
         "incident_ref": incident.ref,
         "title": incident.title,
         "description": facts.get("description"),
         "playbook_title": pick(playbook.title, lang) if playbook else None,
-        "lead_name": facts.get("lead_name") or incident.roles.get("lead") or incident.lead,
+        "lead_name": facts.get("lead_name")
+        or person_name(names, incident.roles.get("lead") or incident.lead),
         "aware_at": incident.aware_at,
         "detected_at": incident.detected_at or as_when(facts.get("detected_at")),
         "occurred_at": as_when(facts.get("occurred_at")),
         "declared_at": incident.declared_at,
         "today": now,
         "timezone": getattr(tz, "key", None) or str(tz),
-    }
-
-
-def _the_sender(
-    incident: Incident, jurisdiction: Jurisdiction | None, config: Mapping[str, Any], lang: str
-) -> dict[str, Any]:
-    """Who writes: the organisation, its contacts, letterhead and signature."""
-    org = config.get("organization") or {}
-    contact = config.get("contact") or {}
-    dpo = config.get("dpo") or {}
-    press = config.get("press") or {}
-    jid = jurisdiction.id if jurisdiction else None
-    return {
-        "organization_name": _localised(org.get("name"), lang),
-        "organization_id": (org.get("ids") or {}).get(jid) or org.get("id"),
-        "organization_address": _localised(org.get("address"), lang),
-        "legal_representative": org.get("legal_representative"),
-        "contact_name": contact.get("name"),
-        "contact_email": contact.get("email"),
-        "contact_phone": contact.get("phone"),
-        "dpo_name": dpo.get("name"),
-        "dpo_email": dpo.get("email"),
-        "letterhead": _localised(config.get("letterhead"), lang),
-        "signature": _localised(config.get("signature"), lang),
-        "press_contact": _localised(press.get("contact"), lang),
-        "complaint_process": _localised(contact.get("complaint_process"), lang),
     }
 
 
@@ -236,6 +234,7 @@ def _the_breach(
     assessment: Mapping[str, Any] | None,
     keys: list[str],
     lang: str,
+    party: bool = True,
 ) -> dict[str, Any]:
     """What happened: the data, the persons, the circumstances and the cause."""
     i = 0 if lang == "en" else 1
@@ -244,7 +243,10 @@ def _the_breach(
     # the public facts only: never the timeline's notes (README.md, "What a draft may quote")
     circumstances = "\n\n".join(_text_list(facts.get("circumstances") or facts.get("description")))
     return {
-        "data_categories": [DATA_LABELS.get(k, (k, k))[i] for k in keys],
+        "data_categories": [
+            (DATA_LABELS if party else NEUTRAL_LABELS).get(k, DATA_LABELS.get(k, (k, k)))[i]
+            for k in keys
+        ],
         "special_category": bool(SPECIAL & set(keys)) if keys else None,
         "persons_count": _count(inputs.get("persons", facts.get("persons"))),
         "persons_in_quebec": _count(facts.get("persons_in_quebec")),
@@ -255,7 +257,11 @@ def _the_breach(
 
 
 def _the_risk(
-    incident: Incident, assessment: Mapping[str, Any] | None, keys: list[str], lang: str
+    incident: Incident,
+    assessment: Mapping[str, Any] | None,
+    keys: list[str],
+    lang: str,
+    party: bool = True,
 ) -> dict[str, Any]:
     """What it may do to the persons: consequences, risk elements, severity, advice."""
     i = 0 if lang == "en" else 1
@@ -278,8 +284,9 @@ def _the_risk(
         or (method.get("explain") if isinstance(method, Mapping) else None)
     )
     risk.extend(SCORE[i].format(line) for line in _text_list(explain))
+    table = ADVICE if party else {**ADVICE, **NEUTRAL_ADVICE}
     advice = _text_list(facts.get("persons_advice")) or [
-        ADVICE[k][i] for k in dict.fromkeys(keys) if k in ADVICE
+        table[k][i] for k in dict.fromkeys(keys) if k in table
     ]
     return {
         "consequences": consequences,
@@ -324,8 +331,15 @@ def _the_notifications(
     shaped = [_decision(d) for d in decisions]
     mine = [d for d in shaped if d["jurisdiction"] == jid] if jid else shaped
     persons_notification = None
+    told = sorted(
+        (str(n["persons_notified_at"]), n["persons_notified_at"])
+        for n in notifications.values()
+        if n.get("persons_notified_at")
+    )
     persons_at = as_when(
-        notification.get("persons_notified_at") or facts.get("persons_notified_at")
+        notification.get("persons_notified_at")
+        or (told[0][1] if told else None)
+        or facts.get("persons_notified_at")
     )
     if mine or persons_at:
         persons_notification = {
@@ -343,27 +357,6 @@ def _the_notifications(
         "delay_reasons": facts.get("delay_reasons"),
         "submission": "complementary" if notified_at else "initial",
         "decisions": shaped,
-    }
-
-
-def _the_campaign(incident: Incident, playbook: Playbook | None, now: datetime) -> dict[str, Any]:
-    """The campaign's own circumstances: vendor, staff, lessons, electoral silence, leaks."""
-    facts = incident.facts
-    hack = _yes(facts.get("hack_and_leak"))
-    if hack is None and playbook is not None:
-        hack = playbook.id.replace("-", "_").startswith("hack_and_leak")
-    silence = as_when(facts.get("election_silence_starts"))
-    in_silence = (
-        isinstance(silence, datetime)
-        and (silence if silence.tzinfo else silence.replace(tzinfo=now.tzinfo)) <= now
-    )
-    return {
-        "in_silence": in_silence,
-        "vendor_name": facts.get("vendor_name"),
-        "staff_involvement": facts.get("staff_involvement"),
-        "lessons": facts.get("lessons"),
-        "election_silence_starts": as_when(facts.get("election_silence_starts")),
-        "hack_and_leak": hack,
     }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from incidentbot.core.model import (
     pick,
 )
+from incidentbot.i18n import t
 
 KINDS = ("press", "regulator", "notice", "staff", "vendor", "report")
 LANGUAGES = ("en", "fr")
@@ -30,14 +31,50 @@ PERIOD = {"en": "from {} to {}", "fr": "du {} au {}"}
 RENDER_NAMES = frozenset({"lang", "kind", "variant", "jurisdiction"})
 
 
+Hint = str | tuple[str, Mapping[str, "Hint"]]
+"""Where a fact comes from: a command or a setting (words the reader types), or a catalogue
+sentence joining hints (``("hint.or", {"a": ..., "b": ...})``)."""
+
+# The words of a hint's command as a French reader types them (core/commands.py's aliases).
+_FR_WORDS: Mapping[str, str] = {
+    "fact": "élément", "measure": "mesure", "planned": "prévue", "assess": "évaluer",
+    "aware": "connu", "notified": "notifié", "declare": "déclarer", "assign": "assigner",
+    "draft": "brouillon", "timeline": "chronologie", "done": "fait", "persons": "personnes",
+    "regulator": "autorité", "TEXT": "TEXTE", "WHEN": "QUAND", "WHEN[/WHEN]": "QUAND[/QUAND]",
+    "JURISDICTION": "JURIDICTION", "KIND": "TYPE", "STEP": "ÉTAPE", "@user": "@personne", "KEY=VALUE": "CLÉ=VALEUR",
+    "TITLE": "TITRE", "playbook=PLAYBOOK": "playbook=PROCÉDURE",
+    "jurisdiction=...": "juridiction=...", "reference": "référence", "[reference]": "[référence]",
+    "yes": "oui",
+}  # fmt: skip
+
+
+def hint_text(hint: Hint, lang: str) -> str:
+    """A hint in the reader's language: a command with the words they type, a setting as it is
+    written in the configuration, or a catalogue sentence joining hints."""
+    if isinstance(hint, tuple):
+        key, parts = hint
+        return t(key, lang, **{name: hint_text(part, lang) for name, part in parts.items()})
+    if lang == "fr" and hint.startswith("/incident "):
+        return " ".join(_FR_WORDS.get(word, word) for word in hint.split(" "))
+    return hint
+
+
 @dataclass(frozen=True)
 class Fact:
     name: str
     description: Mapping[str, str]
-    supplied_by: str
+    hint: Hint
 
     def describe(self, lang: str) -> str:
         return pick(self.description, lang)
+
+    @property
+    def supplied_by(self) -> str:
+        """The hint in English (the reader's language: :meth:`supplied`)."""
+        return hint_text(self.hint, "en")
+
+    def supplied(self, lang: str) -> str:
+        return hint_text(self.hint, lang)
 
 
 @dataclass(frozen=True)
@@ -60,11 +97,11 @@ def _set(key: str, value: str = "TEXT") -> str:
     return f"/incident fact {key} {value}"
 
 
-_CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
-    ("incident_ref", "incident reference", "référence de l'incident", "/incident declare"),
-    ("title", "title of the incident", "titre de l'incident", "/incident declare [title]"),
+_CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
+    ("incident_ref", "incident reference", "référence de l'incident", "/incident declare TITLE"),
+    ("title", "title of the incident", "titre de l'incident", "/incident declare TITLE"),
     ("description", "description of what happened", "description des faits", _set("description")),
-    ("playbook_title", "playbook followed", "procédure suivie", "/incident declare (playbook)"),
+    ("playbook_title", "playbook followed", "procédure suivie", "/incident declare TITLE playbook=PLAYBOOK"),
     ("organization_name", "name of the organization", "nom de l'organisation",
      "config [organization] name"),
     ("organization_id", "organization number (SIREN in France, NEQ in Québec)",
@@ -72,6 +109,10 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
      "config [organization] id"),
     ("organization_address", "postal address of the organization",
      "adresse postale de l'organisation", "config [organization] address"),
+    ("organization_kind", "what the organization is (party, campaign, public body)",
+     "nature de l'organisation (parti, campagne, organisme public)", "config [organization] kind"),
+    ("party_files", "whether the files are a party's or a campaign's",
+     "fichiers d'un parti ou d'une campagne", "config [organization] kind"),
     ("legal_representative", "legal representative", "représentant légal",
      "config [organization] legal_representative"),
     ("contact_name", "contact person", "personne à contacter", "config [organization] contact_name"),
@@ -91,10 +132,10 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("occurred_at", "date or period of the incident", "date ou période de l'incident",
      _set("occurred_at", "WHEN[/WHEN]")),
     ("declared_at", "date the incident was declared", "date de déclaration de l'incident",
-     "/incident declare"),
-    ("today", "date of the draft", "date du projet", "the clock"),
+     "/incident declare TITLE"),
+    ("today", "date of the draft", "date du projet", ("hint.clock", {})),
     ("timezone", "time zone of the times shown", "fuseau horaire des heures indiquées",
-     "config timezone (or INCIDENTBOT_TZ)"),
+     ("hint.or_env", {"setting": "config timezone", "env": "INCIDENTBOT_TZ"})),
     ("jurisdiction_name", "jurisdiction", "juridiction", "/incident draft KIND JURISDICTION"),
     ("authority", "regulator (short name)", "autorité de contrôle (sigle)",
      "playbooks/jurisdictions.yaml authority"),
@@ -117,28 +158,30 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
      _set("description")),
     ("cause", "cause of the incident", "cause de l'incident", _set("cause")),
     ("consequences", "likely consequences for the persons",
-     "conséquences probables pour les personnes", "/incident assess data=... (and the score)"),
+     "conséquences probables pour les personnes", ("hint.and_score", {"command": "/incident assess data=..."})),
     ("risk_elements", "elements of the risk assessment", "éléments d'appréciation du risque",
-     "/incident assess"),
-    ("severity_band", "severity level", "niveau de gravité", "/incident assess"),
-    ("severity_explain", "severity calculation", "calcul de la gravité", "/incident assess"),
+     "/incident assess KEY=VALUE"),
+    ("severity_band", "severity level", "niveau de gravité", "/incident assess KEY=VALUE"),
+    ("severity_explain", "severity calculation", "calcul de la gravité", "/incident assess KEY=VALUE"),
     ("measures_taken", "measures taken", "mesures prises", "/incident measure TEXT"),
     ("measures_planned", "measures planned", "mesures prévues", "/incident measure planned TEXT"),
     ("authority_statements", "what may be said about notifying the regulators",
      "ce qui peut être dit de la notification aux autorités",
-     "/incident assess and /incident notified JURISDICTION"),
+     ("hint.and", {"a": "/incident assess KEY=VALUE", "b": "/incident notified JURISDICTION"})),
     ("persons_statement", "what may be said about telling the persons",
      "ce qui peut être dit de l'information des personnes",
-     "/incident assess and /incident notified JURISDICTION persons"),
+     ("hint.and", {"a": "/incident assess KEY=VALUE", "b": "/incident notified JURISDICTION persons"})),
+    ("other_authorities", "other regulators already notified", "autres autorités déjà notifiées",
+     "/incident notified JURISDICTION"),
     ("no_breach", "whether no breach occurred", "absence de violation",
      "/incident assess confidentiality=none integrity=none availability=none"),
     ("steps_record", "steps done or skipped, with their notes (internal)",
      "étapes faites ou passées, avec leurs notes (interne)", "/incident done STEP note"),
     ("persons_notification", "notice to the persons (decision and date)",
      "information des personnes (décision et date)",
-     "/incident assess (decision) and " + _set("persons_notified_at", "WHEN")),
+     ("hint.decision_and", {"assess": "/incident assess KEY=VALUE", "fact": _set("persons_notified_at", "WHEN")})),
     ("persons_advice", "what the persons can do", "mesures conseillées aux personnes",
-     "/incident assess data=... or " + _set("persons_advice")),
+     ("hint.or", {"a": "/incident assess data=...", "b": _set("persons_advice")})),
     ("others_informed", "other persons or bodies informed", "autres personnes ou organismes avisés",
      _set("others_informed")),
     ("notified_at", "date the regulator was notified", "date de la notification à l'autorité",
@@ -152,13 +195,15 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
      "notification initiale ou complémentaire",
      "/incident draft regulator JURISDICTION [initial|complementary]"),
     ("decisions", "notification decisions and their reasons",
-     "décisions de notification et leurs motifs", "/incident assess"),
+     "décisions de notification et leurs motifs", "/incident assess KEY=VALUE"),
     ("timeline", "timeline of the incident", "chronologie de l'incident", "/incident timeline"),
     ("letterhead", "letterhead", "en-tête", "config [organization] letterhead"),
     ("signature", "signature block", "bloc de signature", "config [organization] signature"),
     ("press_contact", "press contact", "contact presse", "config [organization] press_contact"),
     ("vendor_name", "name of the vendor or processor", "nom du prestataire ou sous-traitant",
      _set("vendor_name")),
+    ("rental_purpose", "use for which the file was rented", "usage pour lequel le fichier a été loué",
+     _set("rental_purpose")),
     ("staff_involvement", "staff involvement and their data-protection training",
      "implication du personnel et sa formation", _set("staff_involvement")),
     ("complaint_process", "how to complain to the organization",
@@ -170,11 +215,11 @@ _CATALOGUE: tuple[tuple[str, str, str, str], ...] = (
     ("in_silence", "whether the electoral silence period has started",
      "période de réserve électorale commencée", _set("election_silence_starts", "WHEN")),
     ("jurisdiction_ids", "jurisdictions of the incident", "juridictions de l'incident",
-     "/incident declare jurisdiction=..."),
+     "/incident declare TITLE jurisdiction=..."),
     ("statutory_note", "who the law binds in this jurisdiction",
      "à qui la loi s'applique dans cette juridiction", "playbooks/jurisdictions.yaml statutory_note"),
     ("hack_and_leak", "whether documents were stolen and published",
-     "documents volés et publiés", "the playbook, or " + _set("hack_and_leak", "yes")),
+     "documents volés et publiés", ("hint.playbook_or", {"command": _set("hack_and_leak", "yes")})),
 )  # fmt: skip
 
 FACTS: Mapping[str, Fact] = {
@@ -205,6 +250,14 @@ DATA_LABELS: Mapping[str, tuple[str, str]] = {
     "other": ("other personal data", "autres données personnelles"),
 }  # fmt: skip
 SPECIAL = frozenset({"political", "religious", "health", "special_other"})
+ORGANIZATION_KINDS = ("party", "campaign", "public_body", "other")
+"""What the organisation is (``[organization] kind``): a party or a campaign keeps files that
+reveal political support; a public body (a Région, a city) or another organisation does not, and
+its notices never speak of "your support"."""
+NEUTRAL_LABELS: Mapping[str, tuple[str, str]] = {
+    "political": ("data revealing political opinions", "données révélant des opinions politiques"),
+}
+"""Labels for an organisation that is not a party or a campaign (``[organization] kind``)."""
 
 CONSEQUENCES: Mapping[str, tuple[str, str]] = {
     "contact": ("Unwanted contact, phishing or scams using the contact details",
@@ -280,6 +333,18 @@ ADVICE: Mapping[str, tuple[str, str]] = {
                   "manière qui vous inquiète, prévenez-nous et, au besoin, la police."),
 }  # fmt: skip
 ADVICE = {**ADVICE, "identity_documents": ADVICE["identity"]}
+NEUTRAL_ADVICE: Mapping[str, tuple[str, str]] = {
+    "contact": ("Be wary of messages or calls that mention us and ask for personal or bank "
+                "details; do not open links or attachments you did not expect.",
+                "Méfiez-vous des messages ou appels qui nous mentionnent et vous demandent des "
+                "informations personnelles ou bancaires ; n'ouvrez pas de lien ni de pièce "
+                "jointe inattendus."),
+    "political": ("If someone contacts you about your political opinions in a way that worries "
+                  "you, tell us and, if needed, the police.",
+                  "Si quelqu'un vous contacte au sujet de vos opinions politiques d'une manière "
+                  "qui vous inquiète, prévenez-nous et, au besoin, la police."),
+}  # fmt: skip
+"""Advice for an organisation that is not a party or a campaign: nobody's "support"."""
 
 LIKELIHOOD: Mapping[tuple[str, str], tuple[str, str]] = {
     ("confidentiality", "unknown_recipient"): (

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from incidentbot.drafting.facts import GUIDANCE_PREFIX
+from incidentbot.drafting.markdown import unescape
 
 # --- output helpers --------------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ def to_docx(rendered_text: str, *, title: str, lang: str = "en") -> bytes:
         if block:
             paragraph = document.add_paragraph()
             for n, line in enumerate(block):
-                run = paragraph.add_run(line)
+                run = paragraph.add_run(unescape(line))
                 if n < len(block) - 1:
                     run.add_break()
             block.clear()
@@ -63,14 +64,14 @@ def to_docx(rendered_text: str, *, title: str, lang: str = "en") -> bytes:
             flush()
         elif heading:
             flush()
-            document.add_heading(heading.group(2), level=min(len(heading.group(1)), 4))
+            document.add_heading(unescape(heading.group(2)), level=min(len(heading.group(1)), 4))
         elif bullet:
             flush()
-            document.add_paragraph(bullet.group(1), style="List Bullet")
+            document.add_paragraph(unescape(bullet.group(1)), style="List Bullet")
         elif line.startswith(">"):
             flush()
             paragraph = document.add_paragraph()
-            run = paragraph.add_run(line[1:].lstrip())
+            run = paragraph.add_run(unescape(line[1:].lstrip()))
             run.italic = True
             run.font.size = Pt(9)
             shading = OxmlElement("w:shd")

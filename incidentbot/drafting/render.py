@@ -39,8 +39,10 @@ from incidentbot.drafting.facts import (
     MissingFact,
     Rendered,
 )
+from incidentbot.drafting.markdown import finalize
 from incidentbot.drafting.output import tidy
 from incidentbot.errors import ConfigError, UsageError
+from incidentbot.i18n import Message
 
 # --- missing facts ---------------------------------------------------------------------------
 
@@ -62,7 +64,7 @@ def _marker(name: str) -> str:
     fact = FACTS.get(name)
     description = fact.describe(lang) if fact else name
     if state is not None and name not in state.missing:
-        supplied = fact.supplied_by if fact else ""
+        supplied = fact.supplied(lang) if fact else ""
         state.missing[name] = MissingFact(name, description, supplied)
     return MARKERS.get(lang, MARKERS["en"]).format(description)
 
@@ -225,6 +227,7 @@ def environment(dirs: Sequence[Path]) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=finalize,
     )
     env.filters.update(
         date=date_filter, number=number_filter, list=list_filter, required=required_filter
@@ -237,7 +240,7 @@ class Drafter:
 
     def __init__(self, *, template_dirs: Sequence[Path]):
         if not template_dirs:
-            raise ConfigError("No template folder was given; pass at least the built-in one.")
+            raise ConfigError(Message("render.no_dirs"))
         self.template_dirs = tuple(Path(d) for d in template_dirs)
         self._env = environment(self.template_dirs)
         self._analysis = analysis_environment(self.template_dirs)
@@ -256,25 +259,12 @@ class Drafter:
     def find(self, kind: str, *, jurisdiction: str | None, lang: str, variant: str | None) -> str:
         """The relative path of the template to use, or a UsageError naming the choices."""
         if kind not in KINDS:
-            raise UsageError(
-                f'Unknown draft kind "{kind}": use /incident draft KIND, KIND one of '
-                + ", ".join(KINDS) + ".",
-                message_fr=f"Type de projet inconnu « {kind} » : utilisez /incident draft TYPE,"
-                " TYPE parmi " + ", ".join(KINDS) + ".",
-            )  # fmt: skip
+            raise UsageError(Message("render.unknown_kind", kind=kind, kinds=", ".join(KINDS)))
         if lang not in LANGUAGES:
-            raise UsageError(
-                f'Unknown language "{lang}": use en or fr.',
-                message_fr=f"Langue inconnue « {lang} » : utilisez en ou fr.",
-            )
-        choices = ", ".join(self.available(kind)) or "none"
+            raise UsageError(Message("render.unknown_lang", lang=lang))
+        choices: str | Message = ", ".join(self.available(kind)) or Message("render.none")
         if kind in NEEDS_JURISDICTION and not jurisdiction:
-            raise UsageError(
-                f"The {kind} draft needs a jurisdiction: /incident draft {kind} JURISDICTION "
-                f"[LANG]; templates: {choices}.",
-                message_fr=f"Le projet {kind} demande une juridiction : /incident draft {kind} "
-                f"JURIDICTION [LANGUE] ; modèles : {choices}.",
-            )
+            raise UsageError(Message("render.needs_jurisdiction", kind=kind, choices=choices))
         candidates = []
         if jurisdiction and variant:
             candidates.append(f"{jurisdiction}.{variant}.{lang}")
@@ -288,19 +278,22 @@ class Drafter:
             known = any(variant in c.split(".")[:-1] for c in candidates if self._exists(kind, c))
             if not known:
                 raise UsageError(
-                    f'There is no "{variant}" variant of the {kind} draft; templates: {choices}.',
-                    message_fr=f"Il n'existe pas de variante « {variant} » du projet {kind} ; "
-                    f"modèles : {choices}.",
+                    Message("render.no_variant", variant=variant, kind=kind, choices=choices)
                 )
         for name in candidates:
             if self._exists(kind, name):
                 return f"{kind}/{name}{SUFFIX}"
-        where = f" for {jurisdiction}" if jurisdiction else ""
-        raise UsageError(
-            f"There is no {kind} template{where} in {lang}; templates: {choices}.",
-            message_fr=f"Aucun modèle {kind}{' pour ' + jurisdiction if jurisdiction else ''} "
-            f"en {lang} ; modèles : {choices}.",
-        )
+        if jurisdiction:
+            raise UsageError(
+                Message(
+                    "render.no_template_for",
+                    kind=kind,
+                    jurisdiction=jurisdiction,
+                    lang=lang,
+                    choices=choices,
+                )
+            )
+        raise UsageError(Message("render.no_template", kind=kind, lang=lang, choices=choices))
 
     def _exists(self, kind: str, name: str) -> bool:
         return any((d / kind / f"{name}{SUFFIX}").is_file() for d in self.template_dirs)
@@ -330,12 +323,7 @@ class Drafter:
             if path not in self._facts:
                 self._facts[path] = frozenset(names_used(self._analysis, path) & FACTS.keys())
         except (TemplateError, OverflowError) as error:
-            raise ConfigError(
-                f"The template {path} cannot be rendered: {error}. "
-                "Run `incidentbot templates check` to see its problems.",
-                message_fr=f"Le modèle {path} ne peut pas être produit : {error}. "
-                "Lancez `incidentbot templates check` pour voir ses problèmes.",
-            ) from error
+            raise ConfigError(Message("render.cannot_render", path=path, error=error)) from error
         finally:
             _STATE.reset(token)
         return Rendered(tidy(text), path, tuple(state.missing.values()), self._facts[path])
@@ -367,7 +355,7 @@ def names_used(env: SandboxedEnvironment, name: str, seen: set[str] | None = Non
     seen = seen if seen is not None else set()
     seen.add(name)
     if env.loader is None:
-        raise ConfigError("The template environment has no loader.")
+        raise ConfigError(Message("render.no_loader"))
     source, filename, _ = env.loader.get_source(env, name)
     ast = env.parse(source, name, filename)
     names = set(meta.find_undeclared_variables(ast)) - RENDER_NAMES

@@ -26,15 +26,27 @@ from incidentbot.views import Ack, DraftView
 if TYPE_CHECKING:
     from incidentbot.svc.facade import IncidentService
 
-VARIANTS = {"holding", "hack_and_leak", "initial", "complementary"}
+VARIANTS = {"holding", "hack_and_leak", "initial", "complementary", "broker", "subprocessor"}
+PLAYBOOK_VARIANTS = {
+    # do not confirm or deny documents; forgeries are mixed in
+    ("press", "hack-and-leak"): "hack_and_leak",
+    # the list provider is the controller of its own file, not our processor
+    ("vendor", "voter-file-misuse"): "broker",
+    # a question about hosting, not a breach: no clock starts
+    ("vendor", "foreign-host"): "subprocessor",
+}
 
 
-def draft_config(organization: Mapping[str, str]) -> dict[str, Any]:
-    """What the templates read about the campaign, from the ``[organization]`` settings."""
+def draft_config(
+    organization: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """What the templates read about the campaign, from the ``[organization]`` settings, and
+    the display names of ``[people]``."""
     org = dict(organization)
     return {
+        "names": dict(names or {}),
         "organization": {
-            k: org[k] for k in ("name", "id", "address", "legal_representative") if k in org
+            k: org[k] for k in ("name", "id", "address", "legal_representative", "kind") if k in org
         },
         "contact": {k[8:]: v for k, v in org.items() if k.startswith("contact_")},
         "dpo": {k[4:]: v for k, v in org.items() if k.startswith("dpo_")},
@@ -94,7 +106,7 @@ def draft_context(
         jurisdiction=jurisdiction,
         playbook=svc.catalogue.playbooks.get(incident.playbook),
         notifications=notes,
-        config=getattr(svc, "draft_config", {}),
+        config=_with_names(getattr(svc, "draft_config", {}), getattr(svc, "people_names", {})),
         lang=lang,
         tz=tz,
         now=svc.clock(),
@@ -115,6 +127,11 @@ def draft_context(
     return context
 
 
+def _with_names(config: Mapping[str, Any], learned: Mapping[str, str]) -> dict[str, Any]:
+    """The configured display names over those learned from Slack (``users.info`` real_name)."""
+    return {**config, "names": {**learned, **(config.get("names") or {})}}
+
+
 def draft(
     svc: IncidentService,
     ref: str,
@@ -128,8 +145,8 @@ def draft(
     incident = svc.resolve(ref, actor=actor, action="draft")
     jurisdiction, lang, parsed_variant = _split_variant(svc, incident, jurisdiction, lang)
     variant = variant or parsed_variant
-    if variant is None and kind == "press" and incident.playbook == "hack-and-leak":
-        variant = "hack_and_leak"  # do not confirm or deny documents; forgeries are mixed in
+    if variant is None:
+        variant = PLAYBOOK_VARIANTS.get((kind, incident.playbook))
     if jurisdiction is None and kind in ("regulator", "notice"):
         if len(incident.jurisdictions) == 1:
             jurisdiction = incident.jurisdictions[0]
@@ -208,7 +225,7 @@ def draft(
     files = {
         f"{base}.md": rendered.text.encode("utf-8"),
         f"{base}.docx": drafting.to_docx(
-            rendered.text, title=f"{ref} — {_kind_title(kind, lang)}", lang=lang
+            rendered.text, title=f"{ref} — {_kind_title(kind, lang, variant)}", lang=lang
         ),
     }
     return DraftView(
@@ -231,9 +248,15 @@ _KIND_TITLES = {
 }
 
 
-def _kind_title(kind: str, lang: str) -> str:
+_VARIANT_TITLES = {
+    "broker": ("Letter to the list provider", "Lettre au loueur du fichier"),
+    "subprocessor": ("Request to the sub-processor", "Demande au sous-traitant"),
+}
+
+
+def _kind_title(kind: str, lang: str, variant: str | None = None) -> str:
     """The document title of a draft, in the draft's language (not the bot's kind id)."""
-    en, fr = _KIND_TITLES.get(kind, (kind, kind))
+    en, fr = _VARIANT_TITLES.get(variant or "") or _KIND_TITLES.get(kind, (kind, kind))
     return fr if lang == "fr" else en
 
 

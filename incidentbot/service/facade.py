@@ -66,6 +66,8 @@ class IncidentService:
         self.clock = clock
         self.policy = policy
         self.draft_config: Mapping[str, Any] = dict(draft_config or {})
+        # people's names as Slack gives them (users.info real_name), learned as they act
+        self.people_names: dict[str, str] = {}
         self.link_signer = link_signer
         self.listeners: list[ChangeListener] = []
 

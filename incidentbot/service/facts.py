@@ -21,9 +21,9 @@ FACT_KEYS = (
 "description", "cause", "occurred_at", "vendor_name", "delay_reasons", "persons_in_quebec",
 "others_informed", "election_silence_starts", "consequences", "persons_advice",
 "persons_exception", "persons_notice_planned", "persons_notified_at", "staff_involvement",
-"lessons", "hack_and_leak",
+"lessons", "hack_and_leak", "detected_at", "rental_purpose",
 )  # fmt: skip
-TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at"}
+TIME_FACTS = {"occurred_at", "election_silence_starts", "persons_notified_at", "detected_at"}
 SCHEDULE_FACTS = {"election_silence_starts"}
 PERIOD_FACTS = {"occurred_at"}
 """Facts staff know as a day, a month or a period (``2017-11``, ``2017-11-01/2018-04-04``)."""

@@ -213,6 +213,10 @@ class SlackBot:
             lang = lang_of_locale(profile.get("locale"), lang)
             tz = profile.get("tz") or tz
             self._people[user] = (lang, tz)
+            real_name = profile.get("real_name") or (profile.get("profile") or {}).get("real_name")
+            if real_name and not profile.get("is_bot"):
+                # the drafts print people's names, not their ids (service/drafts.py)
+                self.service.people_names[user] = str(real_name)
         except SlackApiError as exc:
             self.fatal_check(exc)
         except (TimeoutError, aiohttp.ClientError, OSError):
