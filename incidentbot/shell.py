@@ -220,7 +220,7 @@ class Shell:
         colon = self._colon
         parts = [
             f"{mark} {colon(s.id)} {pick(s.definition.title, self.lang)}",
-            f"({colon(line.owner)} {who}",
+            f"({colon(t('role.' + line.owner, self.lang))} {who}",
         ]
         if s.due_at and s.is_open:
             parts[-1] += f", {t('label.due', self.lang)} {self.when(s.due_at)}"
@@ -232,9 +232,8 @@ class Shell:
         if line.blocked_by:
             parts.append(f"— {t('label.waits_for', self.lang)} {', '.join(line.blocked_by)}")
         if not s.is_open and s.done_by:
-            parts.append(
-                f"— {s.done_by}, {self.when(s.done_at)}" + (f": {s.note}" if s.note else "")
-            )
+            by = f"— {s.done_by}, {self.when(s.done_at)}"
+            parts.append(f"{colon(by)} {s.note}" if s.note else by)
         return " ".join(parts)
 
     def card(self, card: Card) -> str:

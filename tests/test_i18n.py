@@ -149,7 +149,7 @@ NOT_CONVERTED = {
     "evidence/anchors.py", "slack/witness.py", "store/audit.py", "store/chain.py",
     "core/assess_inputs.py", "core/verdicts.py", "drafting/render.py", "service/access.py",
     "service/assessment.py", "service/facade.py", "service/facts.py",
-    "service/incidents.py", "service/steps.py", "slack/app.py",
+    "service/incidents.py", "slack/app.py",
     "store/__init__.py", "web/handlers.py",
 }  # fmt: skip
 

@@ -136,8 +136,12 @@ class Assess(_Command):
 
 @dataclass(frozen=True, kw_only=True)
 class Notified(_Command):
+    """``notified JUR [persons] [REFERENCE] [note=TEXT]``: everything after ``note=`` is the
+    evidence note for the notify step, kept as typed."""
+
     jurisdiction: str
     reference: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -615,7 +619,17 @@ def _notified(text: str, pos: int, ref: str | None) -> Command:
     jurisdiction, reference = _step_and_text(text, pos)
     if jurisdiction is None:
         raise _missing("notified", "jurisdiction")
-    return Notified(ref=ref, jurisdiction=jurisdiction, reference=reference or None)
+    note: str | None = None
+    marker = _NOTE.search(reference)
+    if marker is not None:
+        note = reference[marker.end() :].strip()
+        reference = reference[: marker.start()].strip()
+        if not note:
+            raise UsageError(Message("notifications.note_empty", jurisdiction=jurisdiction))
+    return Notified(ref=ref, jurisdiction=jurisdiction, reference=reference or None, note=note)
+
+
+_NOTE = re.compile(r"(?:^|(?<=\s))note=", re.IGNORECASE)
 
 
 def _timeline(text: str, pos: int, ref: str | None) -> Command:

@@ -194,7 +194,9 @@ class IncidentService:
                     return self.override(ref, command.options, actor=actor)
                 return self.assess(ref, command.options, actor=actor)
             case cmd.Notified():
-                return self.notified(ref, command.jurisdiction, command.reference, actor=actor)
+                return self.notified(
+                    ref, command.jurisdiction, command.reference, actor=actor, note=command.note
+                )
             case cmd.Draft():
                 return self.draft(
                     ref, command.kind, command.jurisdiction, command.lang, actor=actor

@@ -8,6 +8,7 @@ from typing import Any
 
 from incidentbot.core import commands as cmd
 from incidentbot.core.model import Incident, pick
+from incidentbot.i18n import Message
 from incidentbot.slack.blocks.base import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -202,6 +203,8 @@ def ack_text(view: Ack, lang: str, tz: tzinfo) -> str:
             params[key] = who(str(value))
         elif key == "step":
             params[key] = f"`{esc(value)}`"
+        elif isinstance(value, Message):
+            params[key] = esc(value.render(lang))
         else:
             params[key] = esc(value)
     return ":white_check_mark: " + t(view.key, lang, **params)

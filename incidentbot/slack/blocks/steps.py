@@ -65,7 +65,8 @@ def step_text(line: StepLine, lang: str, tz: tzinfo) -> str:
     star = " *" if s.definition.mandatory else ""
     parts = [f"{mark} *{title}*{star}  `{esc(s.id)}`"]
     detail = [
-        f"{esc(line.owner)}: {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"
+        t("label.colon", lang, label=esc(t("role." + line.owner, lang)))
+        + f" {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"
     ]
     if s.is_open and s.due_at is not None:
         detail.append(f"{t('label.due', lang)} {when(s.due_at, tz)}")
