@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -259,7 +260,45 @@ class Shell:
             lines += ["  " + self.step_line(line) for line in card.open_steps]
         return "\n".join(lines)
 
+    def step_detail(self, view: StepsView) -> str:
+        """``steps STEP``: the step's title, guidance, role, assignee, due time, what it waits
+        for, whether it is mandatory, and its state."""
+        line, lang = view.lines[0], self.lang
+        s = line.step
+        label = self._label
+        requires = [
+            t("detail.still_open", lang, step=r) if r in line.blocked_by else r
+            for r in s.definition.requires
+        ]
+        if s.status.value == "pending":
+            state = t("detail.open", lang)
+        else:
+            key = "detail.done_by" if s.status.value == "done" else "detail.skipped_by"
+            state = t(key, lang, who=s.done_by or "-", at=self.when(s.done_at))
+        due = self.when(s.due_at) if s.due_at else "-"
+        if line.overdue:
+            due += " " + t("label.overdue", lang)
+        out = [
+            f"{view.incident.ref} — {self._colon(s.id)} {pick(s.definition.title, lang)}",
+            f"  {label('detail.state')} {state}",
+            f"  {label('detail.role')} {t('role.' + line.owner, lang)}",
+            f"  {label('detail.assignee')} {line.assignee or t('label.unassigned', lang)}",
+            f"  {label('detail.due')} {due}",
+            f"  {label('detail.requires')} {', '.join(requires) or t('detail.none', lang)}",
+            f"  {label('detail.mandatory')} "
+            + t("detail.yes" if s.definition.mandatory else "detail.no", lang),
+        ]
+        if s.note:
+            out.append(f"  {label('detail.note')} {s.note}")
+        guidance = pick(s.definition.guidance, lang) if s.definition.guidance else ""
+        if guidance:
+            out.append(label("detail.guidance"))
+            out += ["  " + part for part in textwrap.wrap(guidance, 96)]
+        return "\n".join(out)
+
     def steps(self, view: StepsView) -> str:
+        if view.focus is not None and view.lines:
+            return self.step_detail(view)
         lines = [f"{view.incident.ref} — {view.incident.title}"]
         phase = None
         for line in view.lines:

@@ -61,8 +61,11 @@ class Card:
 
 @dataclass(frozen=True)
 class StepsView:
+    """The checklist; with ``focus``, one step in detail (``lines`` holds that step only)."""
+
     incident: Incident
     lines: tuple[StepLine, ...]
+    focus: str | None = None
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ class IncidentService:
             case cmd.Status():
                 return self.card(ref)
             case cmd.Steps():
-                return self.steps_view(ref)
+                return self.steps_view(ref, command.step)
             case cmd.Done():
                 return self.complete_step(ref, command.step, actor=actor, note=command.note)
             case cmd.Skip():

@@ -83,9 +83,18 @@ def step_lines(
     )
 
 
-def steps_view(svc: IncidentService, ref: str) -> StepsView:
+def steps_view(svc: IncidentService, ref: str, step: str | None = None) -> StepsView:
     incident = svc.incident(ref)
-    return StepsView(incident=incident, lines=svc.step_lines(incident, svc.store.steps(ref)))
+    all_steps = svc.store.steps(ref)
+    lines = svc.step_lines(incident, all_steps)
+    if step is None:
+        return StepsView(incident=incident, lines=lines)
+    found = find_step(svc, incident, step)
+    return StepsView(
+        incident=incident,
+        lines=tuple(line for line in lines if line.step.id == found.id),
+        focus=found.id,
+    )
 
 
 def complete_step(
@@ -151,14 +160,14 @@ def waiting_on(svc: IncidentService, ref: str, step: Step) -> list[str]:
 
 def ensure_pending(incident: Incident, step: Step, expected: int | None) -> None:
     if expected is not None and step.version != expected or not step.is_open:
-        who: Message | str = Message("steps.by", who=step.done_by) if step.done_by else ""
+        who: Message | str = Message("steps.done_by", who=step.done_by) if step.done_by else ""
         key = "steps.already_skipped" if step.status is StepStatus.SKIPPED else "steps.already_done"
         raise Refused(Message(key, step=step.id, ref=incident.ref, who=who))
 
 
 def race_message(svc: IncidentService, ref: str, step_id: str) -> Message:
     step = svc.store.step(ref, step_id)
-    who: Message | str = Message("steps.by", who=step.done_by) if step and step.done_by else ""
+    who: Message | str = Message("steps.done_by", who=step.done_by) if step and step.done_by else ""
     return Message("steps.race", step=step_id, ref=ref, who=who)
 
 

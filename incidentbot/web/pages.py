@@ -60,6 +60,9 @@ class StepRow:
     note: str
     mandatory: bool
     overdue: bool
+    guidance: str = ""
+    role: str = ""
+    requires: str = ""
 
 
 @dataclass(frozen=True)
@@ -224,6 +227,11 @@ def timeline_page(
             note=line.step.note or "",
             mandatory=line.step.definition.mandatory,
             overdue=line.overdue,
+            guidance=pick(line.step.definition.guidance, lang)
+            if line.step.definition.guidance
+            else "",
+            role=word(f"role.{line.owner}", lang),
+            requires=", ".join(line.step.definition.requires),
         )
         for line in steps
     )
