@@ -411,3 +411,16 @@ async def test_every_kind_of_event_is_labelled_in_the_readers_language(site: Sit
     _, french, _ = await site.get(site.path("INC-2"))
     assert "fact recorded" in english and "fact_set" not in rows(english)[-1]
     assert "élément noté" in french
+
+
+async def test_the_incident_page_shows_each_steps_guidance_naming_its_authorities(
+    site: Site,
+) -> None:
+    _, html, _ = await site.get(site.path("INC-1"))
+    assert "<summary>What to do</summary>" in html
+    assert "the CAI promptly and the CNIL within 72 hours" in html
+    assert "Role: DPO" in html
+    _, french, _ = await site.get(site.path("INC-2"))
+    assert "<summary>Quoi faire</summary>" in french
+    assert "à la CAI avec diligence et à la CNIL sous 72 heures" in french
+    assert "Rôle\u00a0: DPO" in french

@@ -194,3 +194,35 @@ def test_french_step_lines_name_roles_in_french(tmp_path: Path) -> None:
     assert "(responsable\u00a0: alice" in step_line(out[2], "vendor-written-account")
     assert "(communication\u00a0:" in step_line(out[2], "staff-notice")
     assert not re.search(r"\((it|lead|comms|member)\s*\u00a0?:", out[2])
+
+
+# ------------------------------------------------------------------------- 5. step guidance
+
+
+def test_steps_step_shows_the_guidance_with_the_incidents_own_authority(tmp_path: Path) -> None:
+    script = QC.format(j="uk") + "steps notify-regulator\nsteps nope\nsteps a b\n"
+    out = play(tmp_path, "en", script)
+    detail = out[2]
+    assert detail.splitlines()[0] == "INC-1 — notify-regulator: Notify the ICO"
+    for line in (
+        "State: open",
+        "Role: DPO",
+        "Assigned to: unassigned",
+        "Due: 2026-11-23 14:00",
+        "Waits for: assess-risk (open)",
+        "Mandatory: yes",
+        "What to do:",
+    ):
+        assert line in detail
+    assert "the ICO within 72 hours" in " ".join(detail.split())
+    assert "CNIL" not in detail and "CAI" not in detail
+    assert 'No step "nope" in INC-1. Steps: revoke-vendor-access' in out[3]
+    assert 'steps does not take "b": /incident steps [STEP]' in out[4]
+
+
+def test_etapes_etape_in_french(tmp_path: Path) -> None:
+    out = play(tmp_path, "fr", QC.format(j="qc,fr") + "étapes notify-regulator\n")
+    detail = re.sub(r"[ \n]+", " ", out[2])
+    assert "notify-regulator\u00a0: Aviser la CAI et la CNIL" in detail
+    assert "Rôle\u00a0: DPO" in detail and "Obligatoire\u00a0: oui" in detail
+    assert "à la CAI avec diligence et à la CNIL sous 72 heures" in detail
