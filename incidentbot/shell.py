@@ -255,6 +255,14 @@ class Shell:
             self._label("label.clocks"),
             self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
         ]
+        if card.silence_starts is not None and card.now is not None:
+            at = self.when(card.silence_starts)
+            if card.silence_starts > card.now:
+                left = deadlines.format_duration(card.silence_starts - card.now, lang)
+                said = t("silence.ahead", lang, at=at, left=left)
+            else:
+                said = t("silence.now", lang, at=at)
+            lines.append(f"{self._label('silence.label')} {said}")
         if card.open_steps:
             lines.append(self._label("label.open_steps"))
             lines += ["  " + self.step_line(line) for line in card.open_steps]

@@ -226,3 +226,35 @@ def test_etapes_etape_in_french(tmp_path: Path) -> None:
     assert "notify-regulator\u00a0: Aviser la CAI et la CNIL" in detail
     assert "Rôle\u00a0: DPO" in detail and "Obligatoire\u00a0: oui" in detail
     assert "à la CAI avec diligence et à la CNIL sous 72 heures" in detail
+
+
+# ---------------------------------------------------------------------- 6. electoral silence
+
+
+def test_the_card_counts_down_to_the_electoral_silence_then_says_it_is_in_force(
+    tmp_path: Path,
+) -> None:
+    script = (
+        'declare Boîtes piratées playbook=hack-and-leak jurisdiction=fr aware="1 hour ago"\n'
+        'fact election_silence_starts "in 3 days"\n'
+        "status\n"
+        'fact election_silence_starts "2 hours ago"\n'
+        "status\n"
+        "draft press\n"
+        "draft press holding\n"
+    )
+    out = play(tmp_path, "en", script.replace('"in 3 days"', _in_three_days()))
+    ahead = next(line for line in out[3].splitlines() if line.startswith("Electoral silence:"))
+    assert re.search(r"starts \d{4}-\d\d-\d\d \d\d:\d\d .*, in (71|72) h", ahead), ahead
+    now = next(line for line in out[5].splitlines() if line.startswith("Electoral silence:"))
+    assert "in force since" in now and "without your lawyer's advice" in now
+    for draft in (out[6], out[7]):  # every press draft written during the silence warns
+        assert "electoral silence" in draft.lower()
+
+
+def _in_three_days() -> str:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    at = datetime.now(UTC) + timedelta(days=3)
+    return '"' + at.astimezone(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d %H:%M") + '"'

@@ -14,6 +14,7 @@ from incidentbot.views import (
     ListView,
     PhaseProgress,
     TimelineView,
+    silence_starts,
 )
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ def card(svc: IncidentService, ref: str) -> Card:
         next_clock=clocks_core.next_deadline(clocks),
         assessment=row,
         now=svc.clock(),
+        silence_starts=silence_starts(incident),
     )
 
 
