@@ -258,3 +258,25 @@ def _in_three_days() -> str:
 
     at = datetime.now(UTC) + timedelta(days=3)
     return '"' + at.astimezone(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d %H:%M") + '"'
+
+
+# ------------------------------------------------------------------------ 10. help SUBCOMMAND
+
+
+@pytest.mark.parametrize(
+    ("lang", "script", "form", "keys"),
+    [
+        ("en", "help assess\nhelp skip\n", "/incident assess", "Keys and their values"),
+        ("fr", "aide évaluer\naide passer\n", "/incident évaluer", "Clés et valeurs"),
+    ],
+)
+def test_help_on_a_subcommand_explains_only_that_one(
+    tmp_path: Path, lang: str, script: str, form: str, keys: str
+) -> None:
+    out = play(tmp_path, lang, script)
+    assess, skip = out[1], out[2]
+    assert form in assess and keys in assess
+    assert "  confidentiality=none|known_recipient|unknown_recipient|unknown" in assess
+    assert "  persons=N" in assess
+    assert "declare" not in assess and "déclarer" not in assess
+    assert len([line for line in skip.splitlines() if line.startswith("/incident")]) == 1
