@@ -123,7 +123,7 @@ def test_an_incident_with_a_legal_deadline_is_listed_first(tmp_path: Path) -> No
          "elle attend assess-risk"),
     ],
 )  # fmt: skip
-def test_a_step_whose_prerequisites_are_open_cannot_be_skipped(
+def test_a_step_waiting_for_the_assessment_cannot_be_skipped(
     tmp_path: Path, lang: str, skip: str, done: str, refusal: str
 ) -> None:
     script = QC.format(j="qc") + f"{skip} notify-persons no risk\n{done}\n"
@@ -131,6 +131,15 @@ def test_a_step_whose_prerequisites_are_open_cannot_be_skipped(
     assert refusal in out[2]
     assert "no risk" not in out[3]  # nothing recorded
     assert step_line(out[3], "notify-persons").lstrip().startswith("[ ]")
+
+
+def test_a_step_whose_means_are_open_can_still_be_skipped(tmp_path: Path) -> None:
+    """``review-vendor-contract`` waits for the vendor's written account, a means to review the
+    contract, not what decides whether there is a contract to review."""
+    script = QC.format(j="qc") + "skip review-vendor-contract No contract: a one-off job\nsteps\n"
+    out = play(tmp_path, "en", script)
+    assert "Step review-vendor-contract of INC-1 was skipped." in out[2]
+    assert step_line(out[3], "review-vendor-contract").lstrip().startswith("[-]")
 
 
 def test_skipping_a_step_says_which_steps_no_longer_wait_for_it(tmp_path: Path) -> None:

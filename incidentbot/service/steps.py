@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from incidentbot.core.model import EventKind, Incident, Role, Step, StepDef, StepStatus
+from incidentbot.core.model import EventKind, Incident, Phase, Role, Step, StepDef, StepStatus
 from incidentbot.errors import NotFound, Refused, UsageError
 from incidentbot.i18n import Message
 from incidentbot.service import access
@@ -190,10 +190,16 @@ def skip_step(
     with svc.store.transaction():
         step = find_step(svc, incident, step_id)
         ensure_pending(incident, step, expected_version)
-        blocked = open_prerequisites(svc, ref, step)
+        blocked = [
+            r
+            for r in open_prerequisites(svc, ref, step)
+            if (dep := svc.store.step(ref, r)) is not None and dep.phase is Phase.ASSESS
+        ]
         if blocked:
-            # Whether a step applies is what its prerequisites establish (assess-risk decides
-            # notify-persons): a step is skipped once they are settled, like it is done.
+            # Whether a step applies is what the assessment establishes (assess-risk decides
+            # notify-persons): such a step is skipped once it is settled, as it is done. Other
+            # prerequisites are means to the step (the logs a police complaint needs), and a
+            # step that does not apply does not need them.
             raise Refused(
                 Message(
                     "steps.skip_waits_for",
