@@ -47,6 +47,9 @@ from incidentbot.views import (
 log = logging.getLogger(__name__)
 
 
+_STATE = {"pending": "open", "done": "done_by", "skipped": "skipped_by"}
+
+
 class Shell:
     def __init__(
         self,
@@ -269,23 +272,15 @@ class Shell:
         return "\n".join(lines)
 
     def step_detail(self, view: StepsView) -> str:
-        """``steps STEP``: the step's title, guidance, role, assignee, due time, what it waits
-        for, whether it is mandatory, and its state."""
-        line, lang = view.lines[0], self.lang
+        """``steps STEP``: state, role, assignee, due, prerequisites, mandatory, guidance."""
+        line, lang, label = view.lines[0], self.lang, self._label
         s = line.step
-        label = self._label
-        requires = [
-            t("detail.still_open", lang, step=r) if r in line.blocked_by else r
-            for r in s.definition.requires
-        ]
-        if s.status.value == "pending":
-            state = t("detail.open", lang)
-        else:
-            key = "detail.done_by" if s.status.value == "done" else "detail.skipped_by"
-            state = t(key, lang, who=s.done_by or "-", at=self.when(s.done_at))
-        due = self.when(s.due_at) if s.due_at else "-"
-        if line.overdue:
-            due += " " + t("label.overdue", lang)
+        requires = [t("detail.still_open", lang, step=r) if r in line.blocked_by else r
+                    for r in s.definition.requires]  # fmt: skip
+        state = t(f"detail.{_STATE[s.status.value]}", lang, who=s.done_by, at=self.when(s.done_at))
+        due = (self.when(s.due_at) if s.due_at else "-") + (
+            " " + t("label.overdue", lang) if line.overdue else ""
+        )
         out = [
             f"{view.incident.ref} — {self._colon(s.id)} {pick(s.definition.title, lang)}",
             f"  {label('detail.state')} {state}",
