@@ -176,7 +176,7 @@ def _notified(text: str, data: Mapping[str, Any], lang: str, when: When, actor: 
         parts.append(t("timeline.reference", lang, reference=data["reference"]))
     if data.get("late"):
         parts.append(t("timeline.late", lang))
-    return ", ".join(parts)
+    return _with_reason(", ".join(parts), data.get("note") or "")  # the DPO's note, as typed
 
 
 def _reminder(text: str, data: Mapping[str, Any], lang: str, when: When, actor: str) -> str:

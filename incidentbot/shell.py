@@ -13,6 +13,7 @@ import contextlib
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -45,6 +46,7 @@ from incidentbot.views import (
 )
 
 log = logging.getLogger(__name__)
+_STATE = {"pending": "open", "done": "done_by", "skipped": "skipped_by"}
 
 
 class Shell:
@@ -221,7 +223,7 @@ class Shell:
         colon = self._colon
         parts = [
             f"{mark} {colon(s.id)} {pick(s.definition.title, self.lang)}",
-            f"({colon(line.owner)} {who}",
+            f"({colon(t('role.' + line.owner, self.lang))} {who}",
         ]
         if s.due_at and s.is_open:
             parts[-1] += f", {t('label.due', self.lang)} {self.when(s.due_at)}"
@@ -233,10 +235,8 @@ class Shell:
         if line.blocked_by:
             parts.append(f"— {t('label.waits_for', self.lang)} {', '.join(line.blocked_by)}")
         if not s.is_open and s.done_by:
-            parts.append(
-                f"— {s.done_by}, {self.when(s.done_at)}"
-                + (f": {step_note(s.id, s.note, self.lang)}" if s.note else "")
-            )
+            by = f"— {s.done_by}, {self.when(s.done_at)}"
+            parts.append(f"{colon(by)} {step_note(s.id, s.note, self.lang)}" if s.note else by)
         return " ".join(parts)
 
     def card(self, card: Card) -> str:
@@ -257,12 +257,50 @@ class Shell:
             self._label("label.clocks"),
             self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
         ]
+        if card.silence_starts is not None and card.now is not None:
+            at = self.when(card.silence_starts)
+            if card.silence_starts > card.now:
+                left = deadlines.format_duration(card.silence_starts - card.now, lang)
+                said = t("silence.ahead", lang, at=at, left=left)
+            else:
+                said = t("silence.now", lang, at=at)
+            lines.append(f"{self._label('silence.label')} {said}")
         if card.open_steps:
             lines.append(self._label("label.open_steps"))
             lines += ["  " + self.step_line(line) for line in card.open_steps]
         return "\n".join(lines)
 
+    def step_detail(self, view: StepsView) -> str:
+        """``steps STEP``: state, role, assignee, due, prerequisites, mandatory, guidance."""
+        line, lang, label = view.lines[0], self.lang, self._label
+        s = line.step
+        requires = [t("detail.still_open", lang, step=r) if r in line.blocked_by else r
+                    for r in s.definition.requires]  # fmt: skip
+        state = t(f"detail.{_STATE[s.status.value]}", lang, who=s.done_by, at=self.when(s.done_at))
+        due = (self.when(s.due_at) if s.due_at else "-") + (
+            " " + t("label.overdue", lang) if line.overdue else ""
+        )
+        out = [
+            f"{view.incident.ref} — {self._colon(s.id)} {pick(s.definition.title, lang)}",
+            f"  {label('detail.state')} {state}",
+            f"  {label('detail.role')} {t('role.' + line.owner, lang)}",
+            f"  {label('detail.assignee')} {line.assignee or t('label.unassigned', lang)}",
+            f"  {label('detail.due')} {due}",
+            f"  {label('detail.requires')} {', '.join(requires) or t('detail.none', lang)}",
+            f"  {label('detail.mandatory')} "
+            + t("detail.yes" if s.definition.mandatory else "detail.no", lang),
+        ]
+        if s.note:
+            out.append(f"  {label('detail.note')} {s.note}")
+        guidance = pick(s.definition.guidance, lang) if s.definition.guidance else ""
+        if guidance:
+            out.append(label("detail.guidance"))
+            out += ["  " + part for part in textwrap.wrap(guidance, 96)]
+        return "\n".join(out)
+
     def steps(self, view: StepsView) -> str:
+        if view.focus is not None and view.lines:
+            return self.step_detail(view)
         lines = [f"{view.incident.ref} — {view.incident.title}"]
         phase = None
         for line in view.lines:

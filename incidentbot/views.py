@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.deadlines import Clock
@@ -57,12 +57,16 @@ class Card:
     next_clock: Clock | None
     assessment: Mapping[str, Any] | None = None
     now: datetime | None = None
+    silence_starts: datetime | None = None  # the fact election_silence_starts, when a time
 
 
 @dataclass(frozen=True)
 class StepsView:
+    """The checklist; with ``focus``, one step in detail (``lines`` holds that step only)."""
+
     incident: Incident
     lines: tuple[StepLine, ...]
+    focus: str | None = None
 
 
 @dataclass(frozen=True)
@@ -167,3 +171,15 @@ View = (
     | ClosedView
     | NeedsModal
 )
+
+
+def silence_starts(incident: Incident) -> datetime | None:
+    """When the electoral silence starts (``fact election_silence_starts``), if given as a time."""
+    value = incident.facts.get("election_silence_starts")
+    if not isinstance(value, str):
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)

@@ -21,7 +21,6 @@ VENDOR_BREACH = """\
 /incident status
 /incident steps
 /incident done revoke-vendor-access Vendor VPN account disabled at 15:10
-/incident skip notify-persons Risk assessed as low, see assessment
 /incident assign notify-regulator @dpo
 /incident note Vendor confirms the export was downloaded twice
 /incident deadlines
@@ -33,7 +32,8 @@ VENDOR_BREACH = """\
 /incident assess data=contact,financial,political persons=869 records=869 identifiable=full confidentiality=unknown_recipient integrity=none availability=none malicious=yes encrypted=no backup=yes vulnerable=no
 /incident done assess-risk Assessed: very high, notify the CAI and the donors
 /incident done consult-privacy-officer Privacy officer consulted on 2026-11-21: agrees to notify
-/incident notified qc CAI-2026-117
+/incident skip notify-persons Risk assessed as low, see assessment
+/incident notified qc CAI-2026-117 note=Notice sent through the CAI's form on 2026-11-21 10:12 by the DPO
 /incident done staff-notice Sent to all staff by e-mail
 /incident done register-entry Entered in the register
 /incident close
@@ -89,7 +89,8 @@ def test_a_scripted_vendor_breach_replays_and_exports(tmp_path: Path, env: dict[
     assert steps["revoke-vendor-access"]["note"] == "Vendor VPN account disabled at 15:10"
     assert steps["revoke-vendor-access"]["done_by"] == "alice"
     assert steps["notify-persons"]["status"] == "skipped"
-    assert steps["notify-regulator"]["status"] == "done"  # ticked by `notified qc`
+    assert steps["notify-regulator"]["status"] == "done"  # with the note given to `notified`
+    assert steps["notify-regulator"]["note"].startswith("Notice sent through the CAI's form")
     kinds = [e["kind"] for e in data["timeline"]]
     assert kinds[0] == "declared" and kinds[-1] == "closed"
     assert kinds.count("step_done") == 9  # 8 typed + notify-regulator
@@ -140,7 +141,7 @@ def test_backup_makes_a_verifiable_copy(tmp_path: Path, env: dict[str, str]) -> 
     result = cli("backup", str(tmp_path / "copy.db"), env=env)
     assert result.returncode == 0, result.stderr
     copy_env = {**env, "INCIDENTBOT_DB": str(tmp_path / "copy.db")}
-    assert "2 events in 1 incidents" in cli("verify", env=copy_env).stdout
+    assert "2 events in 1 incident verify" in cli("verify", env=copy_env).stdout
 
 
 @pytest.mark.parametrize(

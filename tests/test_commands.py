@@ -271,7 +271,7 @@ def test_timeline_takes_one_number_only() -> None:
         ("status now", "now"),
         ("list all", "all"),
         ("close please", "please"),
-        ("steps x", "x"),
+        ("steps x y", "y"),
         ("deadlines x", "x"),
         ("register x", "x"),
         ("approve a b", "b"),
@@ -463,3 +463,36 @@ def test_help_assess_lists_every_key_with_its_values() -> None:
         assert f"  {key}=" in text
     assert "confidentiality=none|known_recipient|unknown_recipient|unknown" in text
     assert "declare" not in text  # that subcommand only, not the whole help
+
+
+def test_steps_takes_one_step_id_for_its_detail() -> None:
+    assert parse("steps") == Steps()
+    assert parse("étapes Notify-Regulator") == Steps(step="notify-regulator")
+    assert parse("INC-3 steps scope-exposure") == Steps(ref="INC-3", step="scope-exposure")
+    assert "does not take" in refused("steps a b").text("en")
+
+
+def test_notified_reads_a_note_after_note_equals_as_typed() -> None:
+    assert parse("notified qc CAI-1") == Notified(jurisdiction="qc", reference="CAI-1")
+    assert parse("notified qc CAI-1 note=Sent at 10:12, receipt filed") == Notified(
+        jurisdiction="qc", reference="CAI-1", note="Sent at 10:12, receipt filed"
+    )
+    assert parse("notifié fr personnes NOTE=Courriel à 869 donateurs") == Notified(
+        jurisdiction="fr", reference="personnes", note="Courriel à 869 donateurs"
+    )
+    assert parse("notified fr note=x=y note=z") == Notified(jurisdiction="fr", note="x=y note=z")
+    assert parse("notified fr keynote=x") == Notified(jurisdiction="fr", reference="keynote=x")
+    error = refused("notified qc CAI-1 note=  ")
+    assert "note= is empty" in error.text("en")
+    assert "note= est vide" in error.text("fr")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
+@settings(max_examples=200)
+def test_a_notified_note_is_kept_exactly_as_typed(note: str) -> None:
+    if not note.strip():
+        return
+    command = parse(f"notified qc REF note={note}")
+    assert isinstance(command, Notified)
+    assert command.note == note.strip()
+    assert command.reference == "REF"

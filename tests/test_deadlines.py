@@ -8,7 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from incidentbot.core.deadlines import clocks, describe, format_duration, next_deadline
+from incidentbot.core.deadlines import (
+    clocks,
+    describe,
+    format_duration,
+    next_deadline,
+    ordered,
+)
 from incidentbot.core.model import DeadlineRule, Jurisdiction
 from incidentbot.core.severity import Decision
 from incidentbot.typography import french
@@ -236,7 +242,7 @@ def test_persons_clocks_follow_the_decision_in_force():
     assert [c.state for c in told] == ["running", "notified"]
 
 
-def test_next_deadline_is_the_earliest_open_one():
+def test_next_deadline_is_the_earliest_legal_deadline_before_any_internal_target():
     aware = datetime(2026, 11, 20, 14, 0, tzinfo=PARIS)
     result = clocks(
         aware_at=aware,
@@ -245,7 +251,18 @@ def test_next_deadline_is_the_earliest_open_one():
         decisions=None,
         now=aware + timedelta(hours=1),
     )
-    assert next_deadline(result).jurisdiction == "qc"  # CAI target 24 h < CNIL 72 h = OPC 72 h
+    # the CAI's and the OPC's internal targets (24 h) come sooner, but the CNIL's 72 hours are
+    # the only legal deadline: a DPO answers for that one first
+    assert next_deadline(result).jurisdiction == "fr"
+    targets_only = clocks(
+        aware_at=aware,
+        jurisdictions=[QC, CA],
+        notifications={},
+        decisions=None,
+        now=aware + timedelta(hours=1),
+    )
+    assert next_deadline(targets_only).jurisdiction in ("qc", "ca")
+    assert [c.jurisdiction for c in ordered(result)][:1] == ["fr"]
     done = clocks(
         aware_at=aware,
         jurisdictions=[FR, QC],

@@ -143,11 +143,6 @@ def test_first_of_the_month_and_grouped_numbers() -> None:
 
 # --------------------------------------------------------------------------- (b) no English in code
 
-# Modules whose English still lives in code, owned by the service rebuild (i12s) and the
-# drafting work; this list only ever shrinks.
-NOT_CONVERTED = {
-    "service/steps.py",
-}  # fmt: skip
 
 ENGLISH = re.compile(
     r"\b(the|is|not|must|of|to|has|was|with|cannot|needs|does|are|and|for|this|your|in|no|by)\b"
@@ -194,11 +189,8 @@ def built_english(path: Path) -> list[str]:
     return found
 
 
-CONVERTED = sorted(
-    p
-    for p in PACKAGE.rglob("*.py")
-    if str(p.relative_to(PACKAGE)) not in NOT_CONVERTED and p.name not in ("i18n.py",)
-)
+# Every module: the allow-list of modules still building English is gone (issue 12).
+CONVERTED = sorted(p for p in PACKAGE.rglob("*.py") if p.name not in ("i18n.py",))
 
 
 @pytest.mark.parametrize("path", CONVERTED, ids=lambda p: str(p.relative_to(PACKAGE)))
@@ -213,10 +205,6 @@ def test_the_detector_catches_an_english_refusal(tmp_path: Path) -> None:
         assert built_english(bad)
     finally:
         bad.unlink()
-
-
-def test_the_allow_list_names_real_files() -> None:
-    assert all((PACKAGE / name).is_file() for name in NOT_CONVERTED)
 
 
 # --------------------------------------------------------------------------- (c) the shell
@@ -313,11 +301,6 @@ def printed(result: subprocess.CompletedProcess[str]) -> list[str]:
     ]
 
 
-# Sentences that still come from the modules this branch could not touch (service.py and
-# usecases.py are being rebuilt, core/severity.py rewritten); the merge removes them.
-STILL_ENGLISH_FROM_UNCONVERTED: tuple[re.Pattern[str], ...] = ()
-
-
 def test_a_french_user_reads_no_english_sentence(tmp_path: Path) -> None:
     result = run_shell(tmp_path, "fr", SCRIPT)
     assert result.returncode == 1  # some lines are refused on purpose
@@ -326,15 +309,8 @@ def test_a_french_user_reads_no_english_sentence(tmp_path: Path) -> None:
     assert any("lignes refusées" in line for line in lines)
     assert any(f"| 2{NNBSP}300 |" in line for line in lines)  # the register groups numbers
     assert any("| très élevée |" in line for line in lines)  # and words its values
-    english_lines = [
-        line
-        for line in lines
-        if english(line) and not any(p.search(line) for p in STILL_ENGLISH_FROM_UNCONVERTED)
-    ]
+    english_lines = [line for line in lines if english(line)]
     assert not english_lines, "\n".join(english_lines)
-    # the allowance above must not outlive the merge: each pattern still matches something
-    for pattern in STILL_ENGLISH_FROM_UNCONVERTED:
-        assert any(pattern.search(line) for line in lines), f"{pattern.pattern} can go"
 
 
 FRENCH = re.compile(r"\b(le|la|les|des|du|est|une|pas|dans|pour|avec|étape|été)\b")

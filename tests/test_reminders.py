@@ -84,3 +84,15 @@ def test_a_claimed_reminder_is_not_claimed_twice(service, clock) -> None:  # typ
     pending = cnil(reminders.due(service, clock()))
     assert reminders.claim(service, pending[0], clock()) is True
     assert reminders.claim(service, pending[0], clock()) is False
+
+
+def test_the_quebec_notify_step_is_reminded_at_the_cai_target(service, clock) -> None:  # type: ignore[no-untyped-def]
+    """The notify step of a `qc` incident is due at the CAI's 24-hour target, so its overdue
+    reminder comes after 24 hours, not after the playbook's 72."""
+    run(service, "declare Leak playbook=vendor-breach aware=now jurisdiction=qc", context=None)
+    clock.advance(hours=23)
+    assert "step:notify-regulator" not in {r.item for r in fire(service, clock)}
+    clock.advance(hours=1, minutes=1)
+    (reminder,) = [r for r in fire(service, clock) if r.item == "step:notify-regulator"]
+    assert reminder.due_at == service.store.step("INC-1", "notify-regulator").due_at
+    assert "overdue" in reminder.text

@@ -94,11 +94,11 @@ def test_unknown_step_lists_the_steps(service, declared) -> None:  # type: ignor
 
 def test_skip_needs_a_reason(service, declared) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UsageError, match="reason"):
-        run(service, "skip notify-persons")
-    run(service, "skip notify-persons Risk assessed as low, see assessment")
-    step = service.store.step("INC-1", "notify-persons")
+        run(service, "skip holding-statement")
+    run(service, "skip holding-statement No press interest, see the comms lead")
+    step = service.store.step("INC-1", "holding-statement")
     assert step.status is StepStatus.SKIPPED
-    assert step.note == "Risk assessed as low, see assessment"
+    assert step.note == "No press interest, see the comms lead"
 
 
 def test_assign_a_step_and_a_role(service, declared) -> None:  # type: ignore[no-untyped-def]

@@ -141,6 +141,27 @@ async def test_a_re_assessment_opens_filled_with_the_latest_inputs(slack: Harnes
 
 
 @pytest.mark.asyncio
+async def test_after_a_one_line_change_the_modal_keeps_every_other_input(slack: Harness) -> None:
+    """``assess persons=2300`` changes one key: the modal then opens on 2300 and on every value
+    of the first assessment, so editing one key in it keeps the rest."""
+    line = " ".join(f"{k}={v}" for k, v in ONE_LINE.items())
+    await slack.command(f"assess {line}", channel=channel(slack))
+    await slack.command("assess persons=2300", channel=channel(slack))
+    view = await open_modal(slack)
+    blocks = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    assert blocks["persons"]["element"]["initial_value"] == "2300"
+    chosen = [o["value"] for o in blocks["data"]["element"]["initial_options"]]
+    assert chosen == ["contact", "financial", "political"]
+    assert blocks["malicious"]["element"]["initial_option"]["value"] == "yes"
+    assert blocks["identifiable"]["element"]["initial_option"]["value"] == "full"
+    # submitted as opened but for one key, the third version keeps the others too
+    await slack.interact(submission(view, {**modal_values(ONE_LINE), "persons": "2400"}, user=DANA))
+    (row,) = slack.db("SELECT inputs FROM assessments WHERE version = 3")
+    inputs = json.loads(row[0])
+    assert inputs["persons"] == 2400 and inputs["malicious"] is True
+
+
+@pytest.mark.asyncio
 async def test_one_line_assess_in_slack_posts_the_same_result(
     slack: Harness, fake: FakeSlack
 ) -> None:

@@ -169,21 +169,7 @@ async def test_a_completed_step_offers_a_public_measure_worded_by_staff(slack: H
         view_submission(done_view, {"note": "Call with Logi K 9:10 (M. Lavoie)"}, user=DANA)
     )
     rid, blocks = await checklist(slack)
-    measure = next(
-        (el, b["block_id"])
-        for b in blocks
-        if b["type"] == "actions" and b["block_id"].startswith("measure|")
-        for el in b["elements"]
-        if el["value"].split("|")[1] == "revoke-vendor-access"
-    )
-    payload = block_actions(
-        clicked(*measure),
-        user=DANA,
-        channel=channel(slack),
-        response_url=slack.fake.response_url(rid),
-        message_ts="1700000000.000100",
-    )
-    await slack.interact(payload)
+    await choose_measure(slack, rid, blocks, "revoke-vendor-access")
     view = slack.last_modal()
     assert view["callback_id"] == "step.measure"
     field = next(b for b in view["blocks"] if b["type"] == "input")
@@ -197,3 +183,89 @@ async def test_a_completed_step_offers_a_public_measure_worded_by_staff(slack: H
         view_submission(view, {"measure": "Our vendor's access was cut off."}, user=DANA)
     )
     assert events(slack, "measure") == [(DANA, "Our vendor's access was cut off.")]
+    assert planned(slack) == [("Our vendor's access was cut off.", 0)]
+
+
+def planned(slack: Harness) -> list[tuple[Any, ...]]:
+    """Each measure recorded and whether it is planned (1) or taken (0)."""
+    return slack.db(
+        "SELECT text, json_extract(data, '$.planned') FROM timeline WHERE kind = 'measure' "
+        "ORDER BY seq"
+    )
+
+
+async def choose_measure(
+    slack: Harness, rid: str, blocks: list[dict[str, Any]], step: str, user: str = DANA
+) -> None:
+    """Pick ``step`` in its phase's "Measure" menu."""
+    menu, block_id, option = next(
+        (el, b["block_id"], o)
+        for b in blocks
+        if b["type"] == "actions" and b["block_id"].startswith("measure|")
+        for el in b["elements"]
+        for o in el["options"]
+        if o["value"].split("|")[1] == step
+    )
+    payload = block_actions(
+        clicked(menu, block_id, selected_option=option),
+        user=user,
+        channel=channel(slack),
+        response_url=slack.fake.response_url(rid),
+        message_ts="1700000000.000100",
+    )
+    status, _ = await slack.interact(payload)
+    assert status == 200
+
+
+@pytest.mark.asyncio
+async def test_every_completed_step_of_a_phase_can_become_a_planned_measure(
+    slack: Harness,
+) -> None:
+    """Six completed steps in one phase (more than the old five buttons): each is in the
+    menu, the fake Slack's Block Kit checks pass, and the modal records a planned measure."""
+    for step in (
+        "revoke-vendor-access", "scope-exposure", "preserve-logs", "vendor-written-account",
+    ):  # fmt: skip
+        await slack.command(f"done {step} done", channel=channel(slack), user=DANA)
+    rid, blocks = await checklist(slack)
+    (menu,) = [b for b in blocks if b.get("block_id", "").startswith("measure|INC-1|contain")]
+    assert [o["value"].split("|")[1] for o in menu["elements"][0]["options"]] == [
+        "revoke-vendor-access", "scope-exposure", "preserve-logs", "vendor-written-account",
+    ]  # fmt: skip
+    await choose_measure(slack, rid, blocks, "vendor-written-account")
+    view = slack.last_modal()
+    await slack.interact(
+        view_submission(
+            view,
+            {"measure": "An independent audit of the vendor.", "measure_kind": "planned"},
+            user=DANA,
+        )
+    )
+    assert planned(slack) == [("An independent audit of the vendor.", 1)]
+
+
+@pytest.mark.asyncio
+async def test_a_steps_details_show_its_guidance_with_the_incidents_authorities(
+    slack: Harness,
+) -> None:
+    rid, blocks = await checklist(slack)
+    section = next(b for b in blocks if b.get("block_id") == "text:notify-regulator")
+    button = section["accessory"]
+    payload = block_actions(
+        clicked(button, section["block_id"]),
+        user=DANA,
+        channel=channel(slack),
+        response_url=slack.fake.response_url(rid),
+        message_ts="1700000000.000100",
+    )
+    status, _ = await slack.interact(payload)
+    assert status == 200
+    answer = slack.fake.responses[rid][-1]
+    assert answer["response_type"] == "ephemeral"
+    shown = json.dumps(answer["blocks"], ensure_ascii=False)
+    assert "the CAI promptly and the CNIL within 72 hours" in shown
+    assert "the ICO" not in shown and "the OPC" not in shown
+    assert "`assess-risk`" in shown  # what it waits for
+    # the same detail through the command
+    rid = await slack.command("steps notify-regulator", channel=channel(slack), user=DANA)
+    assert "the CAI promptly and the CNIL" in json.dumps(slack.answers(rid)[-1]["blocks"])

@@ -461,3 +461,16 @@ async def test_automatic_events_are_worded_in_the_readers_language(site: Site) -
     # the page words the event; the stored (hashed) text stays what was recorded
     assert [e.text for e in site.events("INC-2", "role_assigned")] == ["dpo → dana"]
     assert "dpo → dana" not in french_rows
+
+
+async def test_the_incident_page_shows_each_steps_guidance_naming_its_authorities(
+    site: Site,
+) -> None:
+    _, html, _ = await site.get(site.path("INC-1"))
+    assert "<summary>What to do</summary>" in html
+    assert "the CAI promptly and the CNIL within 72 hours" in html
+    assert "Role: DPO" in html
+    _, french, _ = await site.get(site.path("INC-2"))
+    assert "<summary>Quoi faire</summary>" in french
+    assert "à la CAI avec diligence et à la CNIL sous 72 heures" in french
+    assert "Rôle\u00a0: DPO" in french

@@ -71,7 +71,9 @@ class Status(_Command):
 
 @dataclass(frozen=True, kw_only=True)
 class Steps(_Command):
-    pass
+    """``steps`` lists the checklist; ``steps STEP`` shows that one step in detail."""
+
+    step: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,8 +138,12 @@ class Assess(_Command):
 
 @dataclass(frozen=True, kw_only=True)
 class Notified(_Command):
+    """``notified JUR [persons] [REFERENCE] [note=TEXT]``: everything after ``note=`` is the
+    evidence note for the notify step, kept as typed."""
+
     jurisdiction: str
     reference: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -440,6 +446,15 @@ def _no_args(cls: Callable[..., Command], sub: str) -> _Parser:
     return parse_sub
 
 
+def _steps(text: str, pos: int, ref: str | None) -> Command:
+    words = _words(text, pos)
+    if not words:
+        return Steps(ref=ref)
+    if len(words) > 1:
+        raise _extra("steps", text[words[1].start : words[1].end])
+    return Steps(ref=ref, step=_id_word("steps", text[words[0].start : words[0].end], "step"))
+
+
 def _help(text: str, pos: int, ref: str | None) -> Command:
     words = _words(text, pos)
     if not words:
@@ -619,7 +634,17 @@ def _notified(text: str, pos: int, ref: str | None) -> Command:
     jurisdiction, reference = _step_and_text(text, pos)
     if jurisdiction is None:
         raise _missing("notified", "jurisdiction")
-    return Notified(ref=ref, jurisdiction=jurisdiction, reference=reference or None)
+    note: str | None = None
+    marker = _NOTE.search(reference)
+    if marker is not None:
+        note = reference[marker.end() :].strip()
+        reference = reference[: marker.start()].strip()
+        if not note:
+            raise UsageError(Message("notifications.note_empty", jurisdiction=jurisdiction))
+    return Notified(ref=ref, jurisdiction=jurisdiction, reference=reference or None, note=note)
+
+
+_NOTE = re.compile(r"(?:^|(?<=\s))note=", re.IGNORECASE)
 
 
 def _timeline(text: str, pos: int, ref: str | None) -> Command:
@@ -703,7 +728,7 @@ _PARSERS: Mapping[str, _Parser] = {
     "declare": _declare,
     "list": _no_args(ListIncidents, "list"),
     "status": _no_args(Status, "status"),
-    "steps": _no_args(Steps, "steps"),
+    "steps": _steps,
     "deadlines": _no_args(Deadlines, "deadlines"),
     "close": _no_args(Close, "close"),
     "register": _no_args(Register, "register"),

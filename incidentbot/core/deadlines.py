@@ -187,14 +187,30 @@ def _aim(clock: Clock) -> datetime | None:
     return min(times) if times else None
 
 
+def urgency(clock: Clock) -> tuple[int, datetime]:
+    """How a DPO ranks clocks: a legal deadline (``due_at``, running or overdue) before an
+    internal target, each by time; notified, not required and not started clocks last."""
+    never = datetime.max.replace(tzinfo=UTC)
+    if clock.state in ("running", "overdue"):
+        if clock.due_at is not None:
+            return (0, clock.due_at)
+        if clock.target_at is not None:
+            return (1, clock.target_at)
+        return (2, never)
+    return (3, never)
+
+
+def ordered(all_clocks: Sequence[Clock]) -> tuple[Clock, ...]:
+    """The clocks as ``deadlines`` and the card list them: see :func:`urgency` (stable)."""
+    return tuple(sorted(all_clocks, key=urgency))
+
+
 def next_deadline(all_clocks: Sequence[Clock]) -> Clock | None:
-    """The running or overdue clock whose due time (or internal target) comes first."""
-    timed = [
-        (aim, index, clock)
-        for index, clock in enumerate(all_clocks)
-        if clock.state in ("running", "overdue") and (aim := _aim(clock)) is not None
-    ]
-    return min(timed)[2] if timed else None
+    """The running or overdue clock that comes first: the earliest legal deadline, or when no
+    legal deadline runs, the earliest internal target. A CAI internal target in 20 hours does
+    not hide a CNIL legal deadline in 60: the law's clock is the one a DPO answers for."""
+    timed = [c for c in ordered(all_clocks) if urgency(c)[0] < 2]
+    return timed[0] if timed else None
 
 
 def format_duration(delta: timedelta, lang: str = "en") -> str:

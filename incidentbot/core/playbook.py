@@ -819,19 +819,62 @@ def authority_words(jurisdictions: Iterable[Jurisdiction], lang: str, *, to: boo
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + joiner + names[-1]
 
 
+AUTHORITY_CLOCKS = "{authority_clocks}"
+"""Written in a step's guidance: each of the incident's authorities with the time the law gives
+it ("the CAI promptly and the CNIL within 72 hours"), from ``jurisdictions.yaml``."""
+
+_KIND_EN = {
+    "promptly": "promptly",
+    "as_soon_as_feasible": "as soon as feasible",
+    "without_undue_delay": "without undue delay",
+}
+_KIND_FR = {
+    "promptly": "avec diligence",
+    "as_soon_as_feasible": "dès que possible",
+    "without_undue_delay": "dans les meilleurs délais",
+}
+
+
+def authority_clocks(jurisdictions: Iterable[Jurisdiction], lang: str) -> str:
+    """Each authority and its time: "the CAI promptly and the CNIL within 72 hours" / « à la
+    CAI avec diligence et à la CNIL sous 72 heures »."""
+    parts = []
+    for j in jurisdictions:
+        rule = j.deadline
+        if lang == "fr":
+            when = (
+                f"sous {rule.hours:g} heures"
+                if rule.kind == "hours" and rule.hours is not None
+                else _KIND_FR.get(rule.kind, rule.kind)
+            )
+            parts.append(f"{_to_fr(_article_fr(j))} {when}")
+        else:
+            when = (
+                f"within {rule.hours:g} hours"
+                if rule.kind == "hours" and rule.hours is not None
+                else _KIND_EN.get(rule.kind, rule.kind)
+            )
+            parts.append(f"the {j.authority} {when}")
+    if not parts:
+        return "à l'autorité de contrôle" if lang == "fr" else "the supervisory authority"
+    joiner = " et " if lang == "fr" else " and "
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + joiner + parts[-1]
+
+
 def for_incident(step: StepDef, jurisdictions: Iterable[Jurisdiction]) -> StepDef:
-    """The step as an incident under ``jurisdictions`` reads it: ``{authority}`` filled in."""
+    """The step as an incident under ``jurisdictions`` reads it: ``{authority}`` and
+    ``{authority_clocks}`` filled in."""
     js = list(jurisdictions)
 
     def fill(text: Mapping[str, str]) -> dict[str, str]:
         return {
-            lang: value.replace(AUTHORITY, authority_words(js, lang)).replace(
-                TO_AUTHORITY, authority_words(js, lang, to=True)
-            )
+            lang: value.replace(AUTHORITY_CLOCKS, authority_clocks(js, lang))
+            .replace(TO_AUTHORITY, authority_words(js, lang, to=True))
+            .replace(AUTHORITY, authority_words(js, lang))
             for lang, value in text.items()
         }
 
     texts = (*step.title.values(), *step.guidance.values())
-    if not any(AUTHORITY in v or TO_AUTHORITY in v for v in texts):
+    if not any(AUTHORITY in v or TO_AUTHORITY in v or AUTHORITY_CLOCKS in v for v in texts):
         return step
     return replace(step, title=fill(step.title), guidance=fill(step.guidance))

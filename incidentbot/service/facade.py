@@ -163,7 +163,7 @@ class IncidentService:
             case cmd.Status():
                 return self.card(ref)
             case cmd.Steps():
-                return self.steps_view(ref)
+                return self.steps_view(ref, command.step)
             case cmd.Done():
                 return self.complete_step(ref, command.step, actor=actor, note=command.note)
             case cmd.Skip():
@@ -193,7 +193,9 @@ class IncidentService:
                     return self.override(ref, command.options, actor=actor)
                 return self.assess(ref, command.options, actor=actor)
             case cmd.Notified():
-                return self.notified(ref, command.jurisdiction, command.reference, actor=actor)
+                return self.notified(
+                    ref, command.jurisdiction, command.reference, actor=actor, note=command.note
+                )
             case cmd.Draft():
                 return self.draft(
                     ref, command.kind, command.jurisdiction, command.lang, actor=actor

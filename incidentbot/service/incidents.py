@@ -147,7 +147,7 @@ def declare(
                     definition=playbook.for_incident(
                         d, [svc.catalogue.jurisdictions[j] for j in juris]
                     ),
-                    due_at=(aware_at + d.due) if aware_at is not None and d.due else None,
+                    due_at=step_due(svc, d, juris, aware_at),
                 )
                 for d in pb.steps
             ]
@@ -283,8 +283,10 @@ def set_aware(
         incident = svc.incident(ref)
         svc.store.save_incident(replace(incident, aware_at=aware_at))
         for step in svc.store.steps(ref):
-            if step.is_open and step.definition.due:
-                svc.store.save_step(replace(step, due_at=aware_at + step.definition.due))
+            if step.is_open:
+                due = step_due(svc, step.definition, incident.jurisdictions, aware_at)
+                if due != step.due_at:
+                    svc.store.save_step(replace(step, due_at=due))
         svc.record(
             incident,
             EventKind.AWARE_SET,
@@ -344,6 +346,14 @@ def close(svc: IncidentService, ref: str, *, actor: str) -> ClosedView:
         svc.record(incident, EventKind.CLOSED, "", actor)
     svc.changed(ref, "closed")
     return ClosedView(incident=closed)
+
+
+def step_due(
+    svc: IncidentService, definition: Any, juris: Sequence[str], aware_at: datetime | None
+) -> datetime | None:
+    from incidentbot.service.steps import due_at  # steps reads user_id from here
+
+    return due_at(svc, definition, juris, aware_at)
 
 
 def user_id(value: str | None) -> str | None:

@@ -1,7 +1,9 @@
 """Notifications: the regulators (and the persons) were told; the regulators' clocks.
 
-``notified`` stops a clock and keeps the case reference; once every jurisdiction that must be
-told has been, the playbook's ``notify-regulator`` step is ticked with its own event.
+``notified`` stops a clock and keeps the case reference. It leaves the playbook's notify step
+(``notify-regulator``, ``notify-persons``) open for the DPO's evidence note, unless the note comes
+with it (``note=...``) and every jurisdiction that must be told has been: then the step is done
+with that note. A note that cannot close the step yet is kept with the notification, never lost.
 """
 
 from __future__ import annotations
@@ -53,7 +55,13 @@ def clocks(svc: IncidentService, incident: Incident) -> tuple[deadlines.Clock, .
 
 
 def notified(
-    svc: IncidentService, ref: str, jurisdiction: str, reference: str | None, *, actor: str
+    svc: IncidentService,
+    ref: str,
+    jurisdiction: str,
+    reference: str | None,
+    *,
+    actor: str,
+    note: str | None = None,
 ) -> Ack:
     """The regulator (or, with ``persons`` first in the reference, the persons) was told."""
     incident = svc.resolve(ref, actor=actor, action="notified")
@@ -82,6 +90,8 @@ def notified(
     late = bool(clock and clock.due_at and now > clock.due_at)
     delay_reasons = incident.facts.get("delay_reasons") if late else None
     j = svc.catalogue.jurisdictions[jid]
+    note = note.strip() if note and note.strip() else None
+    step_id = "notify-regulator" if audience == "authority" else "notify-persons"
     with svc.store.transaction():
         earlier = svc.store.rows(
             "notifications",
@@ -103,7 +113,7 @@ def notified(
                 "recorded_at": to_text(now),
             },
         )
-        text = reference or ""
+        text = " — ".join(part for part in (reference, note) if part)
         svc.record(
             incident,
             EventKind.NOTIFIED,
@@ -118,61 +128,78 @@ def notified(
                 "submission": submission,
                 "late": late,
                 "delay_reasons": delay_reasons,
+                "note": note,
             },
         )
-        if audience == "authority":
-            _complete_notify_step(svc, incident, actor, jid)
+        outcome = _notify_step(svc, incident, actor, step_id, audience, note)
     svc.changed(ref, "notified")
-    suffix = f" (ref. {reference})" if reference else ""
+    suffix: list[Message | str] = [f" (ref. {reference})" if reference else ""]
     if late and not delay_reasons:
-        suffix += (
-            " — late: record the reasons for the delay (GDPR Art. 33(1)) with "
-            "/incident fact delay_reasons TEXT"
-        )
-    return Ack(
-        "notified",
-        {
-            "authority": j.authority if audience == "authority" else f"{j.authority} (persons)",
-            "ref": ref,
-            "reference": suffix,
-        },
-        incident=incident,
-    )
+        suffix.append(Message("notifications.late"))
+    params: dict[str, object] = {
+        "authority": j.authority
+        if audience == "authority"
+        else Message("notifications.persons", authority=j.authority),
+        "ref": ref,
+        "reference": Message("notifications.join", a=suffix[0], b=suffix[1])
+        if len(suffix) > 1
+        else suffix[0],
+        "step": step_id,
+    }
+    if outcome is None:
+        return Ack("notified", params, incident=incident)
+    key, why = outcome
+    if why is not None:
+        params["why"] = why
+    return Ack(key, params, incident=incident)
 
 
-def _complete_notify_step(svc: IncidentService, incident: Incident, actor: str, jid: str) -> None:
-    """Once every jurisdiction that must be told has been, tick the notify-regulator step."""
-    step = svc.store.step(incident.ref, "notify-regulator")
+def _notify_step(
+    svc: IncidentService,
+    incident: Incident,
+    actor: str,
+    step_id: str,
+    audience: str,
+    note: str | None,
+) -> tuple[str, Message | str | None] | None:
+    """What becomes of the notify step: ``None`` when there is none open; otherwise the
+    confirmation's key, and why a note could not close it. The step is done only with the
+    DPO's own note, never with a bookkeeping line in its place."""
+    step = svc.store.step(incident.ref, step_id)
     if step is None or not step.is_open:
-        return
+        return ("notified_note_timeline", None) if note is not None else None
+    if note is None:
+        return ("notified_leaves_step", None)
     decisions = svc.decisions(incident.ref) or {}
     told = set(svc.notifications(incident.ref))
-    required = [j for j in incident.jurisdictions if getattr(decisions.get(j), "authority", True)]
-    if set(required) <= told:
-        blocked = [
-            r
-            for r in step.definition.requires
-            if (d := svc.store.step(incident.ref, r)) is not None and d.is_open
-        ]
-        if blocked:
-            return
-        done = replace(
-            step,
-            status=StepStatus.DONE,
-            done_by=actor,
-            done_at=svc.clock(),
-            note=f"notified: {', '.join(sorted(told))}",
+    suffix = "" if audience == "authority" else deadlines.PERSONS_SUFFIX
+    required = [
+        j
+        for j in incident.jurisdictions
+        if getattr(decisions.get(j), audience if audience == "authority" else "persons", True)
+    ]
+    missing = [j for j in required if j + suffix not in told]
+    blocked = [
+        r
+        for r in step.definition.requires
+        if (d := svc.store.step(incident.ref, r)) is not None and d.is_open
+    ]
+    if missing:
+        return (
+            "notified_note_kept",
+            Message("notifications.still_to_tell", jurisdictions=", ".join(missing)),
         )
-        if svc.store.save_step(done):
-            svc.record(
-                incident,
-                EventKind.STEP_DONE,
-                done.note or "",
-                actor,
-                phase="notify",
-                data={
-                    "step": step.id,
-                    "title": dict(step.definition.title),
-                    "notified": sorted(told),
-                },
-            )
+    if blocked:
+        return ("notified_note_kept", Message("label.waits_for_list", steps=", ".join(blocked)))
+    done = replace(step, status=StepStatus.DONE, done_by=actor, done_at=svc.clock(), note=note)
+    if not svc.store.save_step(done):
+        return ("notified_note_kept", Message("notifications.changed"))
+    svc.record(
+        incident,
+        EventKind.STEP_DONE,
+        note,
+        actor,
+        phase="notify",
+        data={"step": step.id, "title": dict(step.definition.title)},
+    )
+    return ("notified_step_done", None)

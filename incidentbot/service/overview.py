@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from incidentbot.core import deadlines as clocks_core
@@ -13,6 +14,7 @@ from incidentbot.views import (
     ListView,
     PhaseProgress,
     TimelineView,
+    silence_starts,
 )
 
 if TYPE_CHECKING:
@@ -35,16 +37,19 @@ def card(svc: IncidentService, ref: str) -> Card:
         playbook_title=dict(pb.title) if pb else {"en": incident.playbook},
         progress=tuple(progress),
         open_steps=tuple(line for line in lines if line.step.is_open),
-        clocks=clocks,
+        clocks=clocks_core.ordered(clocks),
         next_clock=clocks_core.next_deadline(clocks),
         assessment=row,
         now=svc.clock(),
+        silence_starts=silence_starts(incident),
     )
 
 
 def deadlines(svc: IncidentService, ref: str) -> DeadlinesView:
     incident = svc.incident(ref)
-    return DeadlinesView(incident=incident, clocks=svc.clocks(incident), now=svc.clock())
+    return DeadlinesView(
+        incident=incident, clocks=clocks_core.ordered(svc.clocks(incident)), now=svc.clock()
+    )
 
 
 def timeline(svc: IncidentService, ref: str, limit: int = 20, *, actor: str) -> TimelineView:
@@ -61,6 +66,14 @@ def timeline(svc: IncidentService, ref: str, limit: int = 20, *, actor: str) -> 
     )
 
 
+def _legal_first(item: ListItem) -> tuple[int, datetime]:
+    """Incidents with a legal deadline running first, then those with an internal target only,
+    each by time; then the rest in the order they were declared (``sort`` is stable)."""
+    if item.next_clock is None:
+        return (4, datetime.max.replace(tzinfo=UTC))
+    return clocks_core.urgency(item.next_clock)
+
+
 def list_open(svc: IncidentService, *, actor: str | None = None) -> ListView:
     items = []
     for inc in svc.store.incidents(status=IncidentStatus.OPEN):
@@ -73,6 +86,7 @@ def list_open(svc: IncidentService, *, actor: str | None = None) -> ListView:
                 incident=inc, next_clock=clocks_core.next_deadline(clocks), open_steps=open_steps
             )
         )
+    items.sort(key=_legal_first)
     link = expires = None
     configured = set(svc.policy.people.get(actor or "", ()))
     may_list = not svc.policy.enforce or bool(configured & {"lead", "director"})

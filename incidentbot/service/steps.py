@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from incidentbot.core.model import EventKind, Incident, Role, Step, StepStatus
+from incidentbot.core.model import EventKind, Incident, Phase, Role, Step, StepDef, StepStatus
 from incidentbot.errors import NotFound, Refused, UsageError
+from incidentbot.i18n import Message
 from incidentbot.service import access
 from incidentbot.service.incidents import user_id
 from incidentbot.views import Ack, StepLine, StepsView
@@ -27,11 +29,41 @@ def find_step(svc: IncidentService, incident: Incident, step_id: str) -> Step:
     if step is None:
         names = [s.id for s in svc.store.steps(incident.ref)]
         raise NotFound(
-            f'No step "{step_id}" in {incident.ref}. Steps: {", ".join(names)}.',
-            message_fr=f"Pas d'étape « {step_id} » dans {incident.ref}. Étapes : "
-            f"{', '.join(names)}.",
+            Message("steps.not_found", step=step_id, ref=incident.ref, steps=", ".join(names))
         )
     return step
+
+
+NOTIFY_STEPS = {"notify-regulator": "authority", "notify-persons": "persons"}
+"""The playbook steps that follow the regulators' clocks (the same ids ``notified`` reads)."""
+
+
+def due_at(
+    svc: IncidentService,
+    definition: StepDef,
+    jurisdictions: Sequence[str],
+    aware_at: datetime | None,
+) -> datetime | None:
+    """When a step is due: a notify step follows the jurisdictions' clocks, the earliest legal
+    deadline or internal target among them (CNIL/ICO 72 h, the CAI's or OPC's own target for
+    "promptly"); a step with no legal clock keeps its playbook ``due``."""
+    if aware_at is None:
+        return None
+    audience = NOTIFY_STEPS.get(definition.id)
+    if audience is not None:
+        hours = []
+        for jid in jurisdictions:
+            j = svc.catalogue.jurisdictions.get(jid)
+            if j is None:
+                continue
+            rule = j.deadline if audience == "authority" else j.persons_deadline
+            if rule.kind == "hours" and rule.hours is not None:
+                hours.append(rule.hours)
+            if rule.target_hours is not None:
+                hours.append(rule.target_hours)
+        if hours:
+            return aware_at + timedelta(hours=min(hours))
+    return aware_at + definition.due if definition.due else None
 
 
 def step_lines(
@@ -51,9 +83,18 @@ def step_lines(
     )
 
 
-def steps_view(svc: IncidentService, ref: str) -> StepsView:
+def steps_view(svc: IncidentService, ref: str, step: str | None = None) -> StepsView:
     incident = svc.incident(ref)
-    return StepsView(incident=incident, lines=svc.step_lines(incident, svc.store.steps(ref)))
+    all_steps = svc.store.steps(ref)
+    lines = svc.step_lines(incident, all_steps)
+    if step is None:
+        return StepsView(incident=incident, lines=lines)
+    found = find_step(svc, incident, step)
+    return StepsView(
+        incident=incident,
+        lines=tuple(line for line in lines if line.step.id == found.id),
+        focus=found.id,
+    )
 
 
 def complete_step(
@@ -71,27 +112,15 @@ def complete_step(
         svc.ensure_open(incident)
         step = find_step(svc, incident, step_id)
         ensure_pending(incident, step, expected_version)
-        blocked = [
-            r
-            for r in step.definition.requires
-            if (dep := svc.store.step(ref, r)) is not None and dep.is_open
-        ]
+        blocked = open_prerequisites(svc, ref, step)
         if blocked:
             raise Refused(
-                f'Step "{step.id}" waits for {", ".join(blocked)}; finish '
-                f"{'that' if len(blocked) == 1 else 'those'} first "
-                f"(/incident done {blocked[0]}).",
-                message_fr=f"L'étape « {step.id} » attend {', '.join(blocked)} ; "
-                f"terminez d'abord (/incident fait {blocked[0]}).",
+                Message(
+                    "steps.waits_for", step=step.id, blocked=", ".join(blocked), first=blocked[0]
+                )
             )
         if step.definition.evidence and not (note and note.strip()):
-            raise UsageError(
-                f'Step "{step.id}" needs a note as evidence: /incident done {step.id} '
-                "what was done, when and by whom.",
-                field="note",
-                message_fr=f"L'étape « {step.id} » exige une note comme preuve : "
-                f"/incident fait {step.id} ce qui a été fait.",
-            )
+            raise UsageError(Message("steps.needs_evidence", step=step.id), field="note")
         now = svc.clock()
         done = replace(
             step,
@@ -115,22 +144,31 @@ def complete_step(
     return Ack("step_done", {"step": step.id, "ref": ref}, incident=incident)
 
 
+def open_prerequisites(svc: IncidentService, ref: str, step: Step) -> list[str]:
+    """The steps ``step`` waits for that are still open (done or skipped ones no longer hold)."""
+    return [
+        r
+        for r in step.definition.requires
+        if (dep := svc.store.step(ref, r)) is not None and dep.is_open
+    ]
+
+
+def waiting_on(svc: IncidentService, ref: str, step: Step) -> list[str]:
+    """The open steps that wait for ``step``."""
+    return [s.id for s in svc.store.steps(ref) if s.is_open and step.id in s.definition.requires]
+
+
 def ensure_pending(incident: Incident, step: Step, expected: int | None) -> None:
     if expected is not None and step.version != expected or not step.is_open:
-        who = f" by {step.done_by}" if step.done_by else ""
-        raise Refused(
-            f'Step "{step.id}" of {incident.ref} is already {step.status.value}{who}; '
-            "nothing was recorded twice.",
-            message_fr=f"L'étape « {step.id} » de {incident.ref} est déjà "
-            f"{'faite' if step.status is StepStatus.DONE else 'passée'}{who.replace('by', 'par')} ; "
-            "rien n'a été enregistré en double.",
-        )
+        who: Message | str = Message("steps.done_by", who=step.done_by) if step.done_by else ""
+        key = "steps.already_skipped" if step.status is StepStatus.SKIPPED else "steps.already_done"
+        raise Refused(Message(key, step=step.id, ref=incident.ref, who=who))
 
 
-def race_message(svc: IncidentService, ref: str, step_id: str) -> str:
+def race_message(svc: IncidentService, ref: str, step_id: str) -> Message:
     step = svc.store.step(ref, step_id)
-    who = f" by {step.done_by}" if step and step.done_by else ""
-    return f'Someone else changed step "{step_id}" of {ref} a moment ago{who}; nothing was recorded twice.'
+    who: Message | str = Message("steps.done_by", who=step.done_by) if step and step.done_by else ""
+    return Message("steps.race", step=step_id, ref=ref, who=who)
 
 
 def skip_step(
@@ -143,11 +181,7 @@ def skip_step(
     expected_version: int | None = None,
 ) -> Ack:
     if not reason or not reason.strip():
-        raise UsageError(
-            f"A skip needs a reason: /incident skip {step_id} why it does not apply.",
-            field="reason",
-            message_fr=f"Passer une étape exige une raison : /incident passer {step_id} pourquoi.",
-        )
+        raise UsageError(Message("steps.skip_reason", step=step_id), field="reason")
     incident = svc.resolve(ref, actor=actor, action="skip_step")
     svc.ensure_open(incident)
     step = find_step(svc, incident, step_id)
@@ -156,6 +190,25 @@ def skip_step(
     with svc.store.transaction():
         step = find_step(svc, incident, step_id)
         ensure_pending(incident, step, expected_version)
+        blocked = [
+            r
+            for r in open_prerequisites(svc, ref, step)
+            if (dep := svc.store.step(ref, r)) is not None and dep.phase is Phase.ASSESS
+        ]
+        if blocked:
+            # Whether a step applies is what the assessment establishes (assess-risk decides
+            # notify-persons): such a step is skipped once it is settled, as it is done. Other
+            # prerequisites are means to the step (the logs a police complaint needs), and a
+            # step that does not apply does not need them.
+            raise Refused(
+                Message(
+                    "steps.skip_waits_for",
+                    step=step.id,
+                    blocked=", ".join(blocked),
+                    first=blocked[0],
+                )
+            )
+        unblocked = waiting_on(svc, ref, step)
         skipped = replace(
             step,
             status=StepStatus.SKIPPED,
@@ -174,6 +227,12 @@ def skip_step(
             data={"step": step.id, "mandatory": step.definition.mandatory},
         )
     svc.changed(ref, "step")
+    if unblocked:
+        return Ack(
+            "step_skipped_unblocks",
+            {"step": step.id, "ref": ref, "unblocked": ", ".join(unblocked)},
+            incident=incident,
+        )
     return Ack("step_skipped", {"step": step.id, "ref": ref}, incident=incident)
 
 
@@ -199,14 +258,19 @@ def assign(svc: IncidentService, ref: str, target: str, user: str, *, actor: str
                 data={"role": target, "user": user},
             )
             result = Ack(
-                "role_assigned", {"role": target, "user": user, "ref": ref}, incident=updated
+                "role_assigned",
+                {"role": Message(f"role.{target}"), "user": user, "ref": ref},
+                incident=updated,
             )
         else:
             step = find_step(svc, incident, target)
             if not step.is_open:
                 raise Refused(
-                    f'Step "{step.id}" is already {step.status.value}; '
-                    "there is nothing left to assign."
+                    Message(
+                        "steps.nothing_to_assign",
+                        step=step.id,
+                        status=Message(f"steps.status.{step.status.value}"),
+                    )
                 )
             if not svc.store.save_step(replace(step, assignee=user)):
                 raise Refused(race_message(svc, ref, step.id))

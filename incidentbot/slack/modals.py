@@ -319,6 +319,14 @@ def measure_modal(
             hint=t("field.measure_hint", lang),
         )
     )
+    kinds = [_option(t(f"measure.kind.{k}", lang), k) for k in ("taken", "planned")]
+    blocks.append(
+        input_block(
+            "measure_kind",
+            t("field.measure_kind", lang),
+            {"type": "static_select", "options": kinds, "initial_option": kinds[0]},
+        )
+    )
     return {
         "type": "modal",
         "callback_id": MEASURE,
@@ -335,6 +343,7 @@ def read_measure(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, dict
     meta, got = metadata(view), values(view)
     text = (got.get("measure") or "").strip() or None
     errors = {} if text else {"measure": t("error.measure", meta.get("lang") or "en")}
+    meta["planned"] = got.get("measure_kind") == "planned"
     return meta, text, errors
 
 

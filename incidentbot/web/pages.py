@@ -62,6 +62,9 @@ class StepRow:
     note: str
     mandatory: bool
     overdue: bool
+    guidance: str = ""
+    role: str = ""
+    requires: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +229,11 @@ def timeline_page(
             note=step_note(line.step.id, line.step.note, lang) or "",
             mandatory=line.step.definition.mandatory,
             overdue=line.overdue,
+            guidance=pick(line.step.definition.guidance, lang)
+            if line.step.definition.guidance
+            else "",
+            role=word(f"role.{line.owner}", lang),
+            requires=", ".join(line.step.definition.requires),
         )
         for line in steps
     )

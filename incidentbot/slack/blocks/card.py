@@ -10,6 +10,7 @@ from incidentbot.core import commands as cmd
 from incidentbot.core.model import Incident, pick
 from incidentbot.core.when import format_local
 from incidentbot.events import said
+from incidentbot.i18n import Message
 from incidentbot.slack.blocks.base import (
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -34,6 +35,7 @@ from incidentbot.views import (
     ListView,
     StepLine,
     TimelineView,
+    silence_starts,
 )
 
 
@@ -77,6 +79,9 @@ def card_blocks(card: Card, lang: str, tz: tzinfo) -> list[Block]:
         clocks = t("clocks_not_started", lang)
     else:
         clocks = "\n".join(clock_text(c, lang, tz, left=False) for c in card.clocks) or "-"
+    silence = silence_text(card, lang, tz)
+    if silence:
+        clocks += "\n" + silence
     blocks.append(section(f"*{t('label.clocks', lang)}*\n{clocks}"))
     if card.open_steps:
         shown = card.open_steps[:8]
@@ -175,6 +180,22 @@ def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
     return blocks[: MAX_BLOCKS - 1] + blocks[-1:] if len(blocks) > MAX_BLOCKS else blocks
 
 
+def silence_text(card: Card, lang: str, tz: tzinfo) -> str:
+    """The electoral silence on the card: when it starts (a date token, right for every reader
+    even on a card that is only redrawn on changes), or that it is in force."""
+    return silence_line(card.silence_starts, card.now, lang, tz)
+
+
+def silence_line(starts: datetime | None, now: datetime | None, lang: str, tz: tzinfo) -> str:
+    if starts is None or now is None:
+        return ""
+    label = t("label.colon", lang, label=f"*{t('silence.label', lang)}*")
+    at = when(starts, tz)
+    if starts > now:
+        return f":ballot_box_with_ballot: {label} " + t("silence.ahead_short", lang, at=at)
+    return f":no_entry: {label} " + t("silence.now", lang, at=at)
+
+
 def list_lines(view: ListView, lang: str, tz: tzinfo) -> list[str]:
     lines = []
     for item in view.items:
@@ -184,10 +205,12 @@ def list_lines(view: ListView, lang: str, tz: tzinfo) -> list[str]:
             else t("home.no_deadline", lang)
         )
         channel = f" <#{item.incident.channel}>" if item.incident.channel else ""
+        silence = silence_line(silence_starts(item.incident), view.now, lang, tz)
         lines.append(
             f"*{item.incident.ref}* — {esc(item.incident.title)}{channel} · "
             + t("home.open_steps", lang, n=item.open_steps)
             + f" · {nxt}"
+            + (f"\n{silence}" if silence else "")
         )
     return lines
 
@@ -215,6 +238,8 @@ def ack_text(view: Ack, lang: str, tz: tzinfo) -> str:
             params[key] = who(str(value))
         elif key == "step":
             params[key] = f"`{esc(value)}`"
+        elif isinstance(value, Message):
+            params[key] = esc(value.render(lang))
         else:
             params[key] = esc(value)
     return ":white_check_mark: " + t(view.key, lang, **params)

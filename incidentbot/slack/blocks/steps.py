@@ -66,7 +66,8 @@ def step_text(line: StepLine, lang: str, tz: tzinfo) -> str:
     star = " *" if s.definition.mandatory else ""
     parts = [f"{mark} *{title}*{star}  `{esc(s.id)}`"]
     detail = [
-        f"{esc(line.owner)}: {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"
+        t("label.colon", lang, label=esc(t("role." + line.owner, lang)))
+        + f" {who(line.assignee) if line.assignee else t('label.unassigned', lang)}"
     ]
     if s.is_open and s.due_at is not None:
         detail.append(f"{t('label.due', lang)} {when(s.due_at, tz)}")
@@ -123,26 +124,85 @@ def step_actions(line: StepLine, lang: str) -> Block:
     }
 
 
-MEASURE_BUTTONS = 5
+MEASURE_OPTIONS = 100
+"""Block Kit's limit for a static select's options; a phase has far fewer steps."""
 
 
 def measure_actions(ref: str, phase: str, lines: list[StepLine], lang: str) -> Block | None:
-    """ "Measure" buttons for the completed steps of a phase: each opens a modal that offers the
-    step as a public measure for staff to word (README.md, "What a draft may quote")."""
-    done = [ln.step for ln in lines if ln.step.status is StepStatus.DONE][:MEASURE_BUTTONS]
+    """One "Measure" menu for the completed steps of a phase, every one of them: a choice opens
+    a modal that offers the step as a public measure for staff to word, taken or planned
+    (README.md, "What a draft may quote")."""
+    done = [ln.step for ln in lines if ln.step.status is StepStatus.DONE][:MEASURE_OPTIONS]
     if not done:
         return None
     return {
         "type": "actions",
         "block_id": f"measure|{ref}|{phase}",
         "elements": [
-            button(t("button.measure", lang, step=s.id), "step.measure", step_value(s))
-            for s in done
+            {
+                "type": "static_select",
+                "action_id": "step.measure",
+                "placeholder": {
+                    "type": "plain_text",
+                    "text": cut(t("field.measure_from_step", lang), 150),
+                },
+                "options": [
+                    {
+                        "text": {
+                            "type": "plain_text",
+                            "text": cut(t("button.measure", lang, step=s.id), 75),
+                        },
+                        "value": step_value(s),
+                    }
+                    for s in done
+                ],
+            }
         ],
     }
 
 
+def step_detail_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
+    """One step in detail (``/incident steps STEP``, a step's "Details" button): its line, what
+    it waits for, whether it is mandatory, and the playbook's guidance naming the incident's
+    own authorities."""
+    line = view.lines[0]
+    s = line.step
+    requires = [
+        t("detail.still_open", lang, step=f"`{esc(r)}`") if r in line.blocked_by else f"`{esc(r)}`"
+        for r in s.definition.requires
+    ]
+
+    def field(key: str, value: str) -> str:
+        return t("label.colon", lang, label=f"*{t(key, lang)}*") + " " + value
+
+    facts = [
+        field("detail.role", esc(t("role." + line.owner, lang))),
+        field("detail.requires", ", ".join(requires) or t("detail.none", lang)),
+        field(
+            "detail.mandatory",
+            t("detail.yes" if s.definition.mandatory else "detail.no", lang),
+        ),
+    ]
+    blocks: list[Block] = [
+        header(f"{view.incident.ref} — {pick(s.definition.title, lang)}"),
+        section(step_text(line, lang, tz)),
+        context("\n".join(facts)),
+    ]
+    guidance = pick(s.definition.guidance, lang) if s.definition.guidance else ""
+    if guidance:
+        blocks.append(section(f"*{t('detail.guidance', lang)}*\n{esc(guidance)}"))
+    if s.is_open and not line.blocked_by and view.incident.status.value != "closed":
+        blocks.append(step_actions(line, lang))
+    return blocks
+
+
+def details_button(step: Step, lang: str) -> Block:
+    return button(t("detail.button", lang), "step.details", step_value(step))
+
+
 def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
+    if view.focus is not None and view.lines:
+        return step_detail_blocks(view, lang, tz)
     inc = view.incident
     closed = inc.status.value == "closed"
     phases: dict[str, list[StepLine]] = {}
@@ -166,7 +226,8 @@ def steps_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
         for ln in lines:
             if not ln.step.is_open:
                 continue
-            blocks.append(section(step_text(ln, lang, tz), block_id=f"text:{ln.step.id}"))
+            extra = {"accessory": details_button(ln.step, lang)} if not closed else {}
+            blocks.append(section(step_text(ln, lang, tz), block_id=f"text:{ln.step.id}", **extra))
             if full and not ln.blocked_by:
                 blocks.append(step_actions(ln, lang))
     if not full and not closed:

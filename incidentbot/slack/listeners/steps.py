@@ -30,6 +30,10 @@ def register(bolt: AsyncApp, bot: SlackBot) -> None:
     async def on_step_button(ack: Ack, context: AsyncBoltContext) -> None:
         await later(bot, ack, context, lambda req: step_button(bot, req))
 
+    @bolt.action("step.details")
+    async def on_details_button(ack: Ack, context: AsyncBoltContext) -> None:
+        await later(bot, ack, context, lambda req: details_button(bot, req))
+
     @bolt.action("step.measure")
     async def on_measure_button(ack: Ack, context: AsyncBoltContext) -> None:
         await later(bot, ack, context, lambda req: measure_button(bot, req))
@@ -109,10 +113,25 @@ async def step_submit(bot: SlackBot, req: Incoming, meta: dict[str, Any], text: 
         await bot.reply_view(steps, lang, **{**where, "key": where["key"] + ":list"}, replace=True)
 
 
+async def details_button(bot: SlackBot, req: Incoming) -> None:
+    """A step's "Details" button: the step's guidance, role, due time and what it waits for,
+    to the one who asked."""
+    where, lang = req.where, req.lang
+    ref, step_id, _version = bk.parse_step_value(req.action["value"])
+    try:
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="steps")
+        view = await bot.runner.call(bot.service.steps_view, ref, step_id)
+    except IncidentbotError as exc:
+        await bot.reply_error(exc.text(lang), **where)
+        return
+    await bot.reply_view(view, lang, **{**where, "key": where["key"] + ":details"})
+
+
 async def measure_button(bot: SlackBot, req: Incoming) -> None:
     """A completed step's "Measure" button: the modal that words it for the outside."""
     where, lang = req.where, req.lang
-    ref, step_id, _version = bk.parse_step_value(req.action["value"])
+    chosen = req.action.get("selected_option") or {}
+    ref, step_id, _version = bk.parse_step_value(chosen.get("value") or req.action["value"])
     try:
         await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_measure")
     except IncidentbotError as exc:
@@ -134,7 +153,13 @@ async def measure_submit(bot: SlackBot, req: Incoming, meta: dict[str, Any], tex
     lang = meta.get("lang") or bot.settings.language
     where = {**req.where, "channel": meta.get("channel"), "response_url": meta.get("response_url")}
     try:
-        ack = await bot.runner.call(bot.service.add_measure, meta["ref"], text, actor=req.user)
+        ack = await bot.runner.call(
+            bot.service.add_measure,
+            meta["ref"],
+            text,
+            planned=bool(meta.get("planned")),
+            actor=req.user,
+        )
     except IncidentbotError as exc:
         await bot.reply_error(exc.text(lang), **where)
         return
