@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from datetime import UTC
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -55,7 +55,7 @@ class Context:
         return config_module.reader_language()
 
 
-def fail(exc: IncidentbotError, lang: str = "en") -> None:
+def fail(exc: IncidentbotError, lang: str = "en") -> NoReturn:
     click.secho(exc.text(lang), fg="red", err=True)
     sys.exit(1)
 
@@ -66,18 +66,15 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except IncidentbotError as exc:
+        except (IncidentbotError, sqlite3.DatabaseError) as exc:
             obj = ctx.obj if isinstance(ctx.obj, Context) else None
-            fail(exc, obj.lang if obj is not None else config_module.reader_language())
-        except sqlite3.DatabaseError as exc:  # a file damaged under a running command
-            from incidentbot.store import damaged
+            lang = obj.lang if obj is not None else config_module.reader_language()
+            if isinstance(exc, IncidentbotError):
+                fail(exc, lang)
+            from incidentbot.store import damaged  # a file damaged under a running command
 
-            obj = ctx.obj if isinstance(ctx.obj, Context) else None
             settings = obj.loaded_settings if obj is not None else None
-            fail(
-                damaged(settings.db_path if settings else Path("the database"), exc),
-                obj.lang if obj is not None else config_module.reader_language(),
-            )
+            fail(damaged(settings.db_path if settings else Path("the database"), exc), lang)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -35,7 +35,7 @@ Hint = str | tuple[str, Mapping[str, "Hint"]]
 """Where a fact comes from: a command or a setting (words the reader types), or a catalogue
 sentence joining hints (``("hint.or", {"a": ..., "b": ...})``)."""
 
-# The words of a hint's command as a French reader types them (core/commands.py's aliases).
+# The words of a hint's command as a French reader types them (core/commands/lexicon.py's aliases).
 _FR_WORDS: Mapping[str, str] = {
     "fact": "élément", "measure": "mesure", "planned": "prévue", "assess": "évaluer",
     "aware": "connu", "notified": "notifié", "declare": "déclarer", "assign": "assigner",

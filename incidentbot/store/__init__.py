@@ -21,7 +21,6 @@ instead of being migrated, and it is created with owner-only permissions.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sqlite3
@@ -29,29 +28,31 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC as _UTC
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dateutil.parser import isoparse
 from sqlite_utils import Database
 
 from incidentbot.core.model import (
     Incident,
     IncidentStatus,
-    Phase,
-    Role,
-    Severity,
     Step,
-    StepDef,
-    StepStatus,
-    TimelineEvent,
 )
 from incidentbot.errors import StoreError
 from incidentbot.i18n import Message
-from incidentbot.store import chain
+from incidentbot.store.events import EventLog
 from incidentbot.store.migrations import MIGRATION_SET, migrations
+from incidentbot.store.rows import (
+    _json,
+    clean,
+    from_text,
+    incident_from_row,
+    step_def_from_json,
+    step_def_to_json,
+    step_from_row,
+    to_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -73,68 +74,7 @@ def damaged(path: Path, exc: BaseException) -> StoreError:
     return StoreError(Message("store.damaged", path=path, said=said))
 
 
-def to_text(at: datetime | None) -> str | None:
-    """UTC ISO-8601 text for SQLite (second precision is not enough for ordering: keep micro)."""
-    if at is None:
-        return None
-    if at.tzinfo is None:
-        raise ValueError("naive datetime given to the store")
-    return at.astimezone(_UTC).isoformat()
-
-
-def from_text(text: str | None) -> datetime | None:
-    # the store writes isoformat() text, which datetime.fromisoformat reads several times
-    # faster than dateutil's isoparse (it matters for exports of 100,000 events)
-    return datetime.fromisoformat(text) if text else None
-
-
-def clean(text: str) -> str:
-    """Text SQLite can store: lone surrogates (bad UTF-8 sent as JSON escapes) become U+FFFD."""
-    try:
-        text.encode("utf-8")
-        return text
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
-
-def step_def_to_json(d: StepDef) -> str:
-    return _json(
-        {
-            "id": d.id,
-            "phase": d.phase.value,
-            "title": dict(d.title),
-            "owner": d.owner.value,
-            "due_seconds": d.due.total_seconds() if d.due is not None else None,
-            "requires": list(d.requires),
-            "draft": d.draft,
-            "mandatory": d.mandatory,
-            "evidence": d.evidence,
-            "guidance": dict(d.guidance),
-        }
-    )
-
-
-def step_def_from_json(text: str) -> StepDef:
-    raw = json.loads(text)
-    return StepDef(
-        id=raw["id"],
-        phase=Phase(raw["phase"]),
-        title=raw["title"],
-        owner=Role(raw["owner"]),
-        due=timedelta(seconds=raw["due_seconds"]) if raw.get("due_seconds") is not None else None,
-        requires=tuple(raw.get("requires", ())),
-        draft=raw.get("draft"),
-        mandatory=bool(raw.get("mandatory", True)),
-        evidence=bool(raw.get("evidence", False)),
-        guidance=raw.get("guidance", {}),
-    )
-
-
-class Store:
+class Store(EventLog):
     """One SQLite database. Not thread-safe by itself: async front ends reach it through one
     worker thread (:class:`incidentbot.store.worker.StoreWorker`); the shell uses it directly.
     """
@@ -317,45 +257,23 @@ class Store:
 
     def incident(self, ref: str) -> Incident | None:
         rows = list(self.db["incidents"].rows_where("ref = ?", [ref]))
-        return self._incident_from_row(rows[0]) if rows else None
+        return incident_from_row(rows[0]) if rows else None
 
     def incident_by_channel(self, channel: str) -> Incident | None:
         rows = list(self.db["incidents"].rows_where("channel = ?", [channel], limit=1))
-        return self._incident_from_row(rows[0]) if rows else None
+        return incident_from_row(rows[0]) if rows else None
 
     def incidents(self, *, status: IncidentStatus | None = None) -> list[Incident]:
         where = "status = ?" if status else None
         params = [status.value] if status else []
         return [
-            self._incident_from_row(r)
+            incident_from_row(r)
             for r in self.db["incidents"].rows_where(where, params, order_by="num")
         ]
 
     def latest_ref(self) -> str | None:
         row = self.conn.execute("SELECT ref FROM incidents ORDER BY num DESC LIMIT 1").fetchone()
         return row[0] if row else None
-
-    @staticmethod
-    def _incident_from_row(r: Mapping[str, Any]) -> Incident:
-        return Incident(
-            ref=r["ref"],
-            title=r["title"],
-            playbook=r["playbook"],
-            status=IncidentStatus(r["status"]),
-            declared_by=r["declared_by"],
-            declared_at=isoparse(r["declared_at"]),
-            aware_at=from_text(r["aware_at"]),
-            detected_at=from_text(r["detected_at"]),
-            severity=Severity(r["severity"]) if r["severity"] else None,
-            lead=r["lead"],
-            channel=r["channel"],
-            closed_at=from_text(r["closed_at"]),
-            language=r["language"] or "en",
-            jurisdictions=tuple(json.loads(r["jurisdictions"] or "[]")),
-            facts=json.loads(r["facts"] or "{}"),
-            private=bool(r["private"]),
-            roles=json.loads(r["roles"] or "{}"),
-        )
 
     # -- steps --------------------------------------------------------------------------
 
@@ -381,27 +299,13 @@ class Store:
 
     def steps(self, ref: str) -> list[Step]:
         return [
-            self._step_from_row(r)
+            step_from_row(r)
             for r in self.db["steps"].rows_where("incident = ?", [ref], order_by="position")
         ]
 
     def step(self, ref: str, step_id: str) -> Step | None:
         rows = list(self.db["steps"].rows_where("incident = ? AND step_id = ?", [ref, step_id]))
-        return self._step_from_row(rows[0]) if rows else None
-
-    @staticmethod
-    def _step_from_row(r: Mapping[str, Any]) -> Step:
-        return Step(
-            incident=r["incident"],
-            definition=step_def_from_json(r["definition"]),
-            status=StepStatus(r["status"]),
-            assignee=r["assignee"],
-            due_at=from_text(r["due_at"]),
-            done_by=r["done_by"],
-            done_at=from_text(r["done_at"]),
-            note=r["note"],
-            version=r["version"] or 0,
-        )
+        return step_from_row(rows[0]) if rows else None
 
     def save_step(self, step: Step) -> bool:
         """Write a step if nobody changed it since it was read (``step.version``).
@@ -426,174 +330,6 @@ class Store:
             ],
         )
         return cur.rowcount == 1
-
-    # -- timeline -----------------------------------------------------------------------
-
-    def append_event(
-        self,
-        ref: str,
-        *,
-        at: datetime,
-        actor: str,
-        kind: str,
-        text: str,
-        data: Mapping[str, Any] | None = None,
-        phase: str | None = None,
-        link: str | None = None,
-    ) -> TimelineEvent:
-        """Append one event to the incident's chain (inside the caller's transaction)."""
-        self._require_tx()
-        if not self._sync_full:
-            raise RuntimeError("a timeline event in a transaction(durable=False)")
-        head = self.conn.execute(
-            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
-        ).fetchone()
-        if head is None:
-            raise StoreError(Message("access.not_found", ref=ref))
-        seq = (head[0] or 0) + 1
-        prev = head[1] or chain.GENESIS
-        row = {
-            "incident": ref,
-            "seq": seq,
-            "at": to_text(at),
-            "actor": clean(actor),
-            "kind": kind,
-            "phase": phase,
-            "text": clean(text),
-            "data": chain.portable(json.loads(_json(dict(data or {})))),
-            "link": link,
-            "form": chain.CURRENT,
-        }
-        digest = chain.link(prev, row)
-        self.conn.execute(
-            "INSERT INTO timeline (incident, seq, at, actor, kind, phase, text, data, link, "
-            "prev_hash, hash, form) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                ref,
-                seq,
-                row["at"],
-                row["actor"],
-                kind,
-                phase,
-                row["text"],
-                _json(row["data"]),
-                link,
-                prev,
-                digest,
-                chain.CURRENT,
-            ],
-        )
-        self.conn.execute(
-            "UPDATE incidents SET head_seq = ?, head_hash = ? WHERE ref = ?", [seq, digest, ref]
-        )
-        return TimelineEvent(
-            incident=ref,
-            seq=seq,
-            at=at,
-            actor=row["actor"],
-            kind=kind,
-            text=row["text"],
-            data=row["data"],
-            prev_hash=prev,
-            hash=digest,
-            phase=phase,
-            link=link,
-            form=chain.CURRENT,
-        )
-
-    def events(self, ref: str, *, last: int | None = None) -> list[TimelineEvent]:
-        """The incident's events in order; ``last`` keeps only the most recent ones."""
-        if last is not None:
-            rows = self.conn.execute(
-                "SELECT * FROM (SELECT * FROM timeline WHERE incident = ? ORDER BY seq DESC "
-                "LIMIT ?) ORDER BY seq",
-                [ref, last],
-            )
-        else:
-            rows = self.conn.execute(
-                "SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref]
-            )
-        names = [c[0] for c in rows.description]
-        return [self._event_from_row(dict(zip(names, r, strict=True))) for r in rows]
-
-    def count_events(self, ref: str) -> int:
-        return int(
-            self.conn.execute("SELECT COUNT(*) FROM timeline WHERE incident = ?", [ref]).fetchone()[
-                0
-            ]
-        )
-
-    @staticmethod
-    def _event_from_row(r: Mapping[str, Any]) -> TimelineEvent:
-        return TimelineEvent(
-            incident=r["incident"],
-            seq=r["seq"],
-            at=datetime.fromisoformat(r["at"]),
-            actor=r["actor"],
-            kind=r["kind"],
-            text=r["text"],
-            data=json.loads(r["data"] or "{}"),
-            prev_hash=r["prev_hash"],
-            hash=r["hash"],
-            phase=r["phase"],
-            link=r["link"],
-            form=r.get("form") or chain.LEGACY,
-        )
-
-    def integrity(self) -> list[Message]:
-        """SQLite's own check of every page and index (``PRAGMA integrity_check``)."""
-        try:
-            rows = [r[0] for r in self.conn.execute("PRAGMA integrity_check")]
-        except sqlite3.DatabaseError as exc:
-            rows = [str(exc)]
-        if rows == ["ok"]:
-            return []
-        shown: str | Message = "; ".join(rows[:3])
-        if len(rows) > 3:
-            shown = Message("store.integrity_more", count=len(rows) - 3, shown=shown)
-        return [Message("store.integrity", path=self.path, shown=shown)]
-
-    def verify(self) -> list[Message]:
-        """Check the file, every incident's chain and every table against its chain.
-
-        One problem per incident, each naming the incident and the first bad event or row,
-        worded by the caller in its reader's language (``str()`` is English).
-        """
-        problems = self.integrity()
-        if problems:
-            return problems
-        for (ref,) in self.conn.execute("SELECT ref FROM incidents ORDER BY num").fetchall():
-            problem = self.verify_incident(ref)
-            if problem:
-                problems.append(problem)
-        return problems
-
-    def verify_incident(self, ref: str) -> Message | None:
-        """The first problem of one incident: its chain, then its tables against the chain."""
-        from incidentbot.store import audit
-
-        row = self.conn.execute(
-            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
-        ).fetchone()
-        if row is None:
-            return None
-        problem = chain.walk(ref, self._event_rows(ref), row[0] or 0, row[1] or "")
-        if problem:
-            return problem
-        found = audit.audit(self, ref)
-        return found[0] if found else None
-
-    def _event_rows(self, ref: str) -> Iterator[dict[str, Any]]:
-        cur = self.conn.execute("SELECT * FROM timeline WHERE incident = ? ORDER BY seq", [ref])
-        names = [c[0] for c in cur.description]
-        for values in cur:
-            yield dict(zip(names, values, strict=True))
-
-    def head(self, ref: str) -> tuple[int, str]:
-        row = self.conn.execute(
-            "SELECT head_seq, head_hash FROM incidents WHERE ref = ?", [ref]
-        ).fetchone()
-        return (row[0] or 0, row[1] or "") if row else (0, "")
 
     # -- generic rows for drafts, assessments, notifications, reminders ---------------------
 
@@ -653,4 +389,7 @@ class Store:
         return dest_path
 
 
-__all__ = ["Store", "to_text", "from_text", "clean", "replace"]
+__all__ = [
+    "Store", "clean", "damaged", "from_text", "step_def_from_json", "step_def_to_json",
+    "to_text", "replace",
+]  # fmt: skip
