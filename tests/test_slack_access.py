@@ -55,6 +55,7 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
     assert said == elsewhere and "Which incident?" in said[0]
 
     joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
+    fake.channels[channel]["members"].append(SAM)  # what Slack's member list says from now on
     assert await slack.event(joined, event_id="Ev0JOIN1") == 200
     assert await slack.event(joined, event_id="Ev0JOIN2") == 200  # told twice: one member
     elsewhere_joined = {**joined, "channel": "C0NOWHERE"}
@@ -62,6 +63,7 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
     left = {**joined, "type": "member_left_channel"}
+    fake.channels[channel]["members"].remove(SAM)
     assert await slack.event(left, event_id="Ev0LEFT1") == 200
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert all("Admin read" not in s for s in said)
@@ -92,3 +94,69 @@ async def test_the_register_csv_leaves_out_a_private_incident(
         body = repr([c.args for c in uploads]) + repr(getattr(fake, "files", ""))
         for ref in ("INC-1", "INC-2"):
             assert (ref in body) == (ref in expected), (who, ref)
+
+
+# -- joins and leaves Slack told us nothing about (the bot was down): conversations.members ----
+
+
+def private_channel(slack: Harness) -> str:
+    return str(slack.db("SELECT channel FROM incidents WHERE ref = 'INC-1'")[0][0])
+
+
+def channel_events(slack: Harness) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = slack.db(
+        "SELECT kind, actor, data FROM timeline WHERE kind IN ('channel_joined', 'channel_left')"
+    )
+    return [(k, a, json.loads(d)) for k, a, d in rows]
+
+
+async def test_a_join_missed_while_the_bot_was_down_is_found_in_the_member_list(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    # the member list is long (three pages) and SAM is on the last page; no event was sent
+    fake.channels[channel]["members"].extend([f"U0FILL{n:04d}" for n in range(450)] + [SAM])
+    fake.clear()
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert any("Admin read" in s for s in said)
+    pages = fake.calls_to("conversations.members")
+    assert len(pages) == 3 and [c.args.get("cursor") for c in pages][1:] == ["200", "400"]
+    via = {"user": SAM, "channel": channel, "via": "conversations.members"}
+    assert channel_events(slack) == [("channel_joined", SAM, via)]
+    # within a minute the list is not asked again; a note now lands in the timeline
+    said = texts(slack, await slack.command("INC-1 note checked the mail server", user=SAM))
+    assert len(fake.calls_to("conversations.members")) == 3
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'note'") == [(SAM,)]
+
+    # removed from the channel while the bot was down: out, once the cached list is stale
+    fake.channels[channel]["members"].remove(SAM)
+    clock.advance(seconds=61)
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert said == [u.replace("INC-9", "INC-1") for u in unknown]
+    assert channel_events(slack)[-1] == ("channel_left", SAM, via)
+
+
+@pytest.mark.parametrize("failure", ["error", "timeout", "ratelimited"])
+async def test_slack_failing_to_list_the_members_lets_nobody_in(
+    slack: Harness, fake: FakeSlack, failure: str
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    fake.channels[channel]["members"].append(SAM)  # Slack has SAM in, but cannot say so (3 asks)
+    if failure == "error":
+        fake.fail_next("conversations.members", "internal_error", count=3)
+    elif failure == "timeout":
+        fake.answer_late_next("conversations.members", count=3)
+    else:
+        fake.rate_limit_next("conversations.members", count=3)
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    for line in ("INC-1 status", "INC-1 note from outside"):
+        said = texts(slack, await slack.command(line, user=SAM))
+        assert said == [u.replace("INC-9", "INC-1") for u in unknown], (failure, line)
+    assert channel_events(slack) == []
+    assert slack.db("SELECT count(*) FROM timeline WHERE kind = 'note'") == [(0,)]
+    # Slack answers again: the next request asks again and lets SAM in
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert any("Admin read" in s for s in said)

@@ -50,6 +50,7 @@ async def channel_member(bot: SlackBot, req: Incoming, *, joined: bool) -> None:
     event = req.event
     channel, user = event.get("channel"), event.get("user")
     if isinstance(channel, str) and isinstance(user, str) and channel and user:
+        bot.channels.forget(channel)
         await bot.runner.call(bot.service.channel_member, channel, user, joined=joined)
 
 
