@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness
+from slackutil import DANA, GENERAL, LEO, SAM, Harness, block_actions, clicked
 
 pytestmark = pytest.mark.asyncio
 
@@ -160,3 +160,57 @@ async def test_slack_failing_to_list_the_members_lets_nobody_in(
     # Slack answers again: the next request asks again and lets SAM in
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
+
+
+# -- reminders: neither silenced nor sent across the gate -------------------------------------
+
+
+async def test_an_outsider_cannot_snooze_a_private_incidents_deadline(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    clock.advance(hours=50)  # the CNIL's clock is less than a day away
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    for who, rid in ((SAM, "RSNZ1"), (DANA, "RSNZ2")):
+        button = {"type": "button", "action_id": "reminder_snooze", "text": {
+            "type": "plain_text", "text": "Snooze 6 h"},
+            "value": json.dumps({"ref": "inc-1", "item": "clock:fr", "hours": 6})}  # fmt: skip
+        payload = block_actions(
+            clicked(button, "reminder"), user=who, channel=GENERAL,
+            response_url=fake.response_url(rid), message_ts="1700000000.000200",
+        )  # fmt: skip
+        status, _ = await slack.interact(payload)
+        assert status == 200
+    said = [a.get("text", "") for a in fake.responses["RSNZ1"]]
+    assert said == [u.replace("INC-9", "INC-1") for u in unknown]
+    assert "snoozed until" in fake.responses["RSNZ2"][0]["text"]
+    # only the member's snooze is kept, under the incident's own reference
+    assert slack.db("SELECT incident, snoozed_by FROM reminders WHERE snoozed_by IS NOT NULL") == [
+        ("INC-1", DANA)
+    ]
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'reminder_snoozed'") == [(DANA,)]
+    refused = slack.db("SELECT actor, data FROM timeline WHERE kind = 'access_refused'")
+    assert [(a, json.loads(d)["action"]) for a, d in refused][-1] == (SAM, "snooze")
+
+
+async def test_an_excluded_role_holder_gets_no_more_reminders(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    await slack.command(f"INC-1 assign dpo <@{SAM}|sam>")
+
+    def direct_to_sam() -> list[str]:
+        return [str(c.args.get("text")) for c in fake.calls_to("chat.postMessage")
+                if c.args.get("channel") == SAM]  # fmt: skip
+
+    clock.advance(hours=43)  # the CNIL deadline is 24 h away: the dpo is reminded
+    await slack.bot.settle()
+    assert any("INC-1" in text for text in direct_to_sam())
+    await slack.command(f"INC-1 exclude <@{SAM}|sam>")
+    fake.clear()
+    clock.advance(hours=18)  # 6 h left: the channel is reminded, the excluded dpo is not
+    await slack.bot.settle()
+    channel = private_channel(slack)
+    assert any("INC-1" in str(c.args.get("text")) for c in fake.calls_to("chat.postMessage")
+               if c.args.get("channel") == channel)  # fmt: skip
+    assert direct_to_sam() == []
