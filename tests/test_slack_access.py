@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness, block_actions, clicked
+from slackutil import DANA, GENERAL, LEO, SAM, Harness, block_actions, clicked, message_shortcut
 
 pytestmark = pytest.mark.asyncio
 
@@ -214,3 +214,36 @@ async def test_an_excluded_role_holder_gets_no_more_reminders(
     assert any("INC-1" in str(c.args.get("text")) for c in fake.calls_to("chat.postMessage")
                if c.args.get("channel") == channel)  # fmt: skip
     assert direct_to_sam() == []
+
+
+async def test_someone_excluded_but_still_in_the_channel_cannot_capture_messages(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    fake.channels[channel]["members"].append(SAM)
+    await slack.command(f"INC-1 exclude <@{SAM}|sam>")
+    ts = fake._new_ts()
+    message = {"type": "message", "user": DANA, "text": "the admin account is disabled", "ts": ts}
+    fake.messages[channel].append(message)
+    pin = {
+        "type": "reaction_added", "user": SAM, "reaction": "pushpin", "item_user": DANA,
+        "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1700000100.0002",
+    }  # fmt: skip
+    assert await slack.event(pin, event_id="Ev0PINX") == 200
+    shortcut = message_shortcut(message, user=SAM, channel=channel,
+                                response_url=fake.response_url("RSX"))  # fmt: skip
+    await slack.interact(shortcut)
+    assert slack.db("SELECT count(*) FROM timeline WHERE kind = 'note'") == [(0,)]
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    assert [r["text"] for r in fake.responses["RSX"]] == [
+        u.replace("INC-9", "INC-1") for u in unknown
+    ]
+    refused = slack.db("SELECT actor, data FROM timeline WHERE kind = 'access_refused'")
+    assert [(a, json.loads(d)["action"]) for a, d in refused][:2] == [
+        (SAM, "add_note"),
+        (SAM, "add_note"),
+    ]
+    # a member's pin of the same message is recorded
+    assert await slack.event({**pin, "user": DANA}, event_id="Ev0PINY") == 200
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'note'") == [(DANA,)]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from incidentbot.errors import IncidentbotError
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import t
 from incidentbot.slack.listeners.incoming import Ack, Incoming, later
@@ -60,6 +61,11 @@ async def shortcut(bot: SlackBot, req: Incoming) -> None:
     if ref is None:
         await bot.reply_error(t("error.not_incident_channel", lang), **where)
         return
+    try:  # the person capturing, not the message's author, must be let in
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_note")
+    except IncidentbotError as exc:
+        await bot.reply_error(exc.text(lang), **where)
+        return
     message = body.get("message") or {}
     await bot.enqueue(
         key=f"capture:{trigger}",
@@ -87,6 +93,10 @@ async def reaction(bot: SlackBot, req: Incoming) -> None:
         return
     ref = await bot.runner.call(bot.channel_incident, item.get("channel"))
     if ref is None:
+        return
+    try:  # someone excluded who is still in the channel: refused (and recorded), silently
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_note")
+    except IncidentbotError:
         return
     await bot.enqueue(
         key=f"capture:{event_id}",
