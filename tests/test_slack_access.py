@@ -62,6 +62,9 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
     assert await slack.event(elsewhere_joined, event_id="Ev0JOIN3") == 200
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
+    # a member typing in the incident's channel need not name it
+    said = texts(slack, await slack.command("status", user=SAM, channel=channel))
+    assert any("Admin read" in s for s in said)
     left = {**joined, "type": "member_left_channel"}
     fake.channels[channel]["members"].remove(SAM)
     assert await slack.event(left, event_id="Ev0LEFT1") == 200
