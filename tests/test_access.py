@@ -303,6 +303,10 @@ async def test_an_outsider_gets_not_found_for_every_read_and_write(people: Peopl
     refused = people.events("INC-2", "access_refused")
     assert len(refused) >= len(OUTSIDER_SHELL) + len(statuses)
     assert {e.actor for e in refused} == {"eve"}
+    # recorded in the campaign's record language, naming who tried what
+    assert {e.text for e in refused} == {
+        f"eve was refused {e.data['action']}: not a member of this incident." for e in refused
+    }
     assert {e.data["action"] for e in refused} == {
         "switch", "open_timeline", "export", "read_draft"
     }  # fmt: skip
