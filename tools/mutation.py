@@ -9,7 +9,8 @@ decision, against the tests that pin it, in a scratch copy of the repository.
     .venv/bin/python tools/mutation.py access --keep /tmp/access   # keep the copy (mutmut show)
     .venv/bin/python tools/mutation.py access --keep /tmp/access --again
                          # after adding tests: bring the kept copy up to date and run again
-                         # only the mutants that survived or were not reached
+                         # only the mutants not reached or that survived (and are not
+                         # listed as equivalent)
 
 mutmut reads one ``[tool.mutmut]`` table from ``pyproject.toml``; each target here is such a
 table, written into the copy's ``pyproject.toml`` before mutmut runs there, so the working tree
@@ -28,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import TypedDict
 
@@ -200,21 +202,28 @@ def _run(copy: Path, name: str, target: _Target, *, again: bool = False) -> int:
     mutmut = Path(sys.executable).parent / "mutmut"
     names = target.get("mutants", [])
     if again:
-        names = [m for m, s in _status(copy, target).items() if s in ("survived", "not checked")]
+        equivalent = target.get("equivalent", {})
+        names = [
+            m
+            for m, s in _status(copy, target).items()
+            if s == "not checked" or (s == "survived" and m not in equivalent)
+        ]
     run = subprocess.run([str(mutmut), "run", *names], cwd=copy) if names else None
     ran = _status(copy, target)
     equivalent = target.get("equivalent", {})
     survived = sorted(m for m, s in ran.items() if s == "survived" and m not in equivalent)
-    killed = sum(1 for s in ran.values() if s == "killed")
     stale = sorted(m for m in equivalent if ran.get(m) != "survived")
     for mutant in survived:
         print(f"    {mutant}: survived")
     for mutant in stale:
         print(f"    {mutant}: listed as equivalent but {ran.get(mutant, 'not generated')}")
+    verdicts = Counter(
+        "equivalent" if m in equivalent and s == "survived" else s for m, s in ran.items()
+    )
     print(
-        f"{name}: {len(ran)} mutants, {killed} killed, {len(survived)} survived, "
-        f"{len(equivalent) - len(stale)} equivalent, "
-        f"{len(ran) - killed - len(survived) - len(equivalent) + len(stale)} other"
+        f"{name}: {len(ran)} mutants, "
+        + ", ".join(f"{n} {verdict}" for verdict, n in sorted(verdicts.items()))
+        + " (a timeout is a mutant the tests caught by hanging)"
     )
     return 1 if (run is not None and run.returncode) or survived or stale else 0
 
