@@ -376,6 +376,12 @@ async def test_links_revoke_invalidates_every_link(people: People, web: Any) -> 
     for path in before:
         resp = await web.get(path)
         assert resp.status == 403 and "revoked" in await resp.text()
+    between = link(people, "INC-1", "alice")
+    assert (await web.get(between)).status == 200
+    # revoked again: the links signed between the two revocations stop too
+    assert people("alice", "INC-1 links revoke")[0]
+    resp = await web.get(between)
+    assert resp.status == 403 and "revoked" in await resp.text()
     assert (await web.get(link(people, "INC-1", "alice"))).status == 200
     assert (await web.get(link(people, "INC-1", "alice").replace("timeline?", "timeline.json?"))).status == 200  # fmt: skip
 

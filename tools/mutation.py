@@ -111,6 +111,34 @@ TARGETS: dict[str, _Target] = {
             "incidentbot.service.access.x_members__mutmut_4": (
                 "the lead is also incident.roles['lead'] (declare and assign lead set both)"
             ),
+            "incidentbot.service.access.x_membership__mutmut_14": (
+                "generations counted from 1 instead of 0: the signer and the check read the same "
+                "count, so only the number inside every token moves"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_18": (
+                "every access event is recorded with its data: `raw` is never empty"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_22": (
+                "every invite, exclude, join and leave event names its user: no default is read"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_24": (
+                "every invite, exclude, join and leave event names its user: no default is read"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_27": (
+                "every invite, exclude, join and leave event names its user: no default is read"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_33": (
+                "an excluded person is taken out of the members whatever `invited` holds, and "
+                "only a new invitation (which re-adds them) lifts the exclusion"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_40": (
+                "counting revocations down: each still gives a generation never used before, "
+                "read alike by the signer and the check"
+            ),
+            "incidentbot.service.access.x_membership__mutmut_41": (
+                "counting revocations by two: each still gives a generation never used before, "
+                "read alike by the signer and the check"
+            ),
             "incidentbot.service.access.x_resolve__mutmut_3": (
                 'no reference and "XXXX" both answer "Which incident?" (no channel id is XXXX)'
             ),
