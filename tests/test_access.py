@@ -195,6 +195,56 @@ def test_a_lone_user_runs_a_whole_incident_and_others_are_members(
     app.close()
 
 
+def test_with_no_people_table_the_declarer_keeps_a_leads_rights_after_naming_a_lead(
+    tmp_path: Path, clock: Any
+) -> None:
+    app = make_app(tmp_path, clock, None)
+    p = People(app, tmp_path)
+    assert p("solo", "declare Lost laptop playbook=generic-breach lead=@leo")[0]
+    assert app.store.incident("INC-1").lead == "leo"
+    # neither the declarer nor the lead is refused what a lead may do; anyone else is
+    assert p("solo", "INC-1 assign dpo @dora")[0]
+    assert p("leo", "INC-1 severity low laptop encrypted")[0]
+    for line in ("INC-1 severity high", "INC-1 assign comms @other", "INC-1 skip stop-the-leak no"):
+        ok, out = p("other", line)
+        assert not ok and "you are member" in out, line
+    assert p("solo", "INC-1 severity medium reassessed")[0]
+    assert p("solo", "INC-1 skip stop-the-leak nothing leaked")[0]
+    # and takes the lead back: a role they hold already, so not a self-grant
+    assert p("solo", "INC-1 assign lead @solo")[0]
+    assert app.store.incident("INC-1").lead == "solo"
+    app.close()
+
+
+def test_the_self_grant_rule_lets_a_role_be_taken_only_by_who_holds_it(
+    tmp_path: Path, clock: Any
+) -> None:
+    toml = '[people]\ndora = ["dpo"]\n'
+    app = make_app(tmp_path, clock, toml)
+    p = People(app, tmp_path)
+    assert p("dora", "declare Leak playbook=generic-breach lead=@dora")[0]
+    # the incident's lead, configured dpo, takes the incident's dpo role: she holds it already
+    assert p("dora", "INC-1 assign dpo @dora")[0]
+    assert app.store.incident("INC-1").roles.get("dpo") == "dora"
+    # but not comms, which she does not hold: one sentence naming the role, and recorded
+    ok, out = p("dora", "INC-1 assign comms @dora")
+    assert not ok and "Nobody gives themselves a role" in out and "comms" in out
+    (refusal,) = p.events("INC-1", "refused")
+    assert refusal.actor == "dora" and refusal.data["action"] == "assign_role"
+    assert "comms" in refusal.text
+    app.close()
+
+
+def test_a_role_cannot_be_given_to_someone_excluded(people: People) -> None:
+    assert people("alice", "INC-1 exclude @mallory")[0]
+    ok, out = people("alice", "INC-1 assign comms @mallory")
+    assert not ok and "mallory" in out
+    (refusal,) = people.events("INC-1", "refused")
+    assert refusal.actor == "alice" and refusal.data["action"] == "assign_role"
+    assert "mallory" in refusal.text
+    assert "comms" not in people.app.store.incident("INC-1").roles
+
+
 # -- an outsider and a private incident: 0 of 13 reads or writes succeed ----------------------
 
 OUTSIDER_SHELL = [
@@ -253,6 +303,10 @@ async def test_an_outsider_gets_not_found_for_every_read_and_write(people: Peopl
     refused = people.events("INC-2", "access_refused")
     assert len(refused) >= len(OUTSIDER_SHELL) + len(statuses)
     assert {e.actor for e in refused} == {"eve"}
+    # recorded in the campaign's record language, naming who tried what
+    assert {e.text for e in refused} == {
+        f"eve was refused {e.data['action']}: not a member of this incident." for e in refused
+    }
     assert {e.data["action"] for e in refused} == {
         "switch", "open_timeline", "export", "read_draft"
     }  # fmt: skip
@@ -322,8 +376,33 @@ async def test_links_revoke_invalidates_every_link(people: People, web: Any) -> 
     for path in before:
         resp = await web.get(path)
         assert resp.status == 403 and "revoked" in await resp.text()
+    between = link(people, "INC-1", "alice")
+    assert (await web.get(between)).status == 200
+    # revoked again: the links signed between the two revocations stop too
+    assert people("alice", "INC-1 links revoke")[0]
+    resp = await web.get(between)
+    assert resp.status == 403 and "revoked" in await resp.text()
     assert (await web.get(link(people, "INC-1", "alice"))).status == 200
     assert (await web.get(link(people, "INC-1", "alice").replace("timeline?", "timeline.json?"))).status == 200  # fmt: skip
+
+
+@pytest.mark.asyncio
+async def test_the_list_page_opens_only_with_its_own_genuine_unexpired_link(
+    people: People, web: Any, clock: Any
+) -> None:
+    own = link(people, "*", "alice")
+    resp = await web.get(own)
+    assert resp.status == 200 and "Donor file" in await resp.text()
+    token = parse_qs(urlsplit(own).query)["token"][0]
+    incident_token = parse_qs(urlsplit(link(people, "INC-1", "alice")).query)["token"][0]
+    altered = token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1]
+    for path in ("/incidents", "/incidents?token=", f"/incidents?token={incident_token}",
+                 f"/incidents?token={altered}"):  # fmt: skip
+        resp = await web.get(path)
+        assert resp.status == 403 and "Donor file" not in await resp.text(), path
+    clock.advance(hours=people.app.settings.link_ttl_hours, seconds=1)
+    resp = await web.get(own)
+    assert resp.status == 403 and "expired" in await resp.text()
 
 
 def spellings(token: str) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness
+from slackutil import DANA, GENERAL, LEO, SAM, Harness, block_actions, clicked, message_shortcut
 
 pytestmark = pytest.mark.asyncio
 
@@ -55,13 +55,18 @@ async def test_an_outsider_gets_not_found_and_a_channel_member_gets_in(
     assert said == elsewhere and "Which incident?" in said[0]
 
     joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
+    fake.channels[channel]["members"].append(SAM)  # what Slack's member list says from now on
     assert await slack.event(joined, event_id="Ev0JOIN1") == 200
     assert await slack.event(joined, event_id="Ev0JOIN2") == 200  # told twice: one member
     elsewhere_joined = {**joined, "channel": "C0NOWHERE"}
     assert await slack.event(elsewhere_joined, event_id="Ev0JOIN3") == 200
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
+    # a member typing in the incident's channel need not name it
+    said = texts(slack, await slack.command("status", user=SAM, channel=channel))
+    assert any("Admin read" in s for s in said)
     left = {**joined, "type": "member_left_channel"}
+    fake.channels[channel]["members"].remove(SAM)
     assert await slack.event(left, event_id="Ev0LEFT1") == 200
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert all("Admin read" not in s for s in said)
@@ -92,3 +97,156 @@ async def test_the_register_csv_leaves_out_a_private_incident(
         body = repr([c.args for c in uploads]) + repr(getattr(fake, "files", ""))
         for ref in ("INC-1", "INC-2"):
             assert (ref in body) == (ref in expected), (who, ref)
+
+
+# -- joins and leaves Slack told us nothing about (the bot was down): conversations.members ----
+
+
+def private_channel(slack: Harness) -> str:
+    return str(slack.db("SELECT channel FROM incidents WHERE ref = 'INC-1'")[0][0])
+
+
+def channel_events(slack: Harness) -> list[tuple[str, str, dict[str, Any]]]:
+    rows = slack.db(
+        "SELECT kind, actor, data FROM timeline WHERE kind IN ('channel_joined', 'channel_left')"
+    )
+    return [(k, a, json.loads(d)) for k, a, d in rows]
+
+
+async def test_a_join_missed_while_the_bot_was_down_is_found_in_the_member_list(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    # the member list is long (three pages) and SAM is on the last page; no event was sent
+    fake.channels[channel]["members"].extend([f"U0FILL{n:04d}" for n in range(450)] + [SAM])
+    fake.clear()
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert any("Admin read" in s for s in said)
+    pages = fake.calls_to("conversations.members")
+    assert len(pages) == 3 and [c.args.get("cursor") for c in pages][1:] == ["200", "400"]
+    via = {"user": SAM, "channel": channel, "via": "conversations.members"}
+    assert channel_events(slack) == [("channel_joined", SAM, via)]
+    # within a minute the list is not asked again; a note now lands in the timeline
+    said = texts(slack, await slack.command("INC-1 note checked the mail server", user=SAM))
+    assert len(fake.calls_to("conversations.members")) == 3
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'note'") == [(SAM,)]
+
+    # removed from the channel while the bot was down: out, once the cached list is stale
+    fake.channels[channel]["members"].remove(SAM)
+    clock.advance(seconds=61)
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert said == [u.replace("INC-9", "INC-1") for u in unknown]
+    assert channel_events(slack)[-1] == ("channel_left", SAM, via)
+
+
+@pytest.mark.parametrize("failure", ["error", "timeout", "ratelimited"])
+async def test_slack_failing_to_list_the_members_lets_nobody_in(
+    slack: Harness, fake: FakeSlack, failure: str
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    fake.channels[channel]["members"].append(SAM)  # Slack has SAM in, but cannot say so (3 asks)
+    if failure == "error":
+        fake.fail_next("conversations.members", "internal_error", count=3)
+    elif failure == "timeout":
+        fake.answer_late_next("conversations.members", count=3)
+    else:
+        fake.rate_limit_next("conversations.members", count=3)
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    for line in ("INC-1 status", "INC-1 note from outside"):
+        said = texts(slack, await slack.command(line, user=SAM))
+        assert said == [u.replace("INC-9", "INC-1") for u in unknown], (failure, line)
+    assert channel_events(slack) == []
+    assert slack.db("SELECT count(*) FROM timeline WHERE kind = 'note'") == [(0,)]
+    # Slack answers again: the next request asks again and lets SAM in
+    said = texts(slack, await slack.command("INC-1 status", user=SAM))
+    assert any("Admin read" in s for s in said)
+
+
+# -- reminders: neither silenced nor sent across the gate -------------------------------------
+
+
+async def test_an_outsider_cannot_snooze_a_private_incidents_deadline(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    clock.advance(hours=50)  # the CNIL's clock is less than a day away
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    for who, rid in ((SAM, "RSNZ1"), (DANA, "RSNZ2")):
+        button = {"type": "button", "action_id": "reminder_snooze", "text": {
+            "type": "plain_text", "text": "Snooze 6 h"},
+            "value": json.dumps({"ref": "inc-1", "item": "clock:fr", "hours": 6})}  # fmt: skip
+        payload = block_actions(
+            clicked(button, "reminder"), user=who, channel=GENERAL,
+            response_url=fake.response_url(rid), message_ts="1700000000.000200",
+        )  # fmt: skip
+        status, _ = await slack.interact(payload)
+        assert status == 200
+    said = [a.get("text", "") for a in fake.responses["RSNZ1"]]
+    assert said == [u.replace("INC-9", "INC-1") for u in unknown]
+    assert "snoozed until" in fake.responses["RSNZ2"][0]["text"]
+    # only the member's snooze is kept, under the incident's own reference
+    assert slack.db("SELECT incident, snoozed_by FROM reminders WHERE snoozed_by IS NOT NULL") == [
+        ("INC-1", DANA)
+    ]
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'reminder_snoozed'") == [(DANA,)]
+    refused = slack.db("SELECT actor, data FROM timeline WHERE kind = 'access_refused'")
+    assert [(a, json.loads(d)["action"]) for a, d in refused][-1] == (SAM, "snooze")
+
+
+async def test_an_excluded_role_holder_gets_no_more_reminders(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    await slack.command(f"INC-1 assign dpo <@{SAM}|sam>")
+
+    def direct_to_sam() -> list[str]:
+        return [str(c.args.get("text")) for c in fake.calls_to("chat.postMessage")
+                if c.args.get("channel") == SAM]  # fmt: skip
+
+    clock.advance(hours=43)  # the CNIL deadline is 24 h away: the dpo is reminded
+    await slack.bot.settle()
+    assert any("INC-1" in text for text in direct_to_sam())
+    await slack.command(f"INC-1 exclude <@{SAM}|sam>")
+    fake.clear()
+    clock.advance(hours=18)  # 6 h left: the channel is reminded, the excluded dpo is not
+    await slack.bot.settle()
+    channel = private_channel(slack)
+    assert any("INC-1" in str(c.args.get("text")) for c in fake.calls_to("chat.postMessage")
+               if c.args.get("channel") == channel)  # fmt: skip
+    assert direct_to_sam() == []
+
+
+async def test_someone_excluded_but_still_in_the_channel_cannot_capture_messages(
+    slack: Harness, fake: FakeSlack
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    fake.channels[channel]["members"].append(SAM)
+    await slack.command(f"INC-1 exclude <@{SAM}|sam>")
+    ts = fake._new_ts()
+    message = {"type": "message", "user": DANA, "text": "the admin account is disabled", "ts": ts}
+    fake.messages[channel].append(message)
+    pin = {
+        "type": "reaction_added", "user": SAM, "reaction": "pushpin", "item_user": DANA,
+        "item": {"type": "message", "channel": channel, "ts": ts}, "event_ts": "1700000100.0002",
+    }  # fmt: skip
+    assert await slack.event(pin, event_id="Ev0PINX") == 200
+    shortcut = message_shortcut(message, user=SAM, channel=channel,
+                                response_url=fake.response_url("RSX"))  # fmt: skip
+    await slack.interact(shortcut)
+    assert slack.db("SELECT count(*) FROM timeline WHERE kind = 'note'") == [(0,)]
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+    assert [r["text"] for r in fake.responses["RSX"]] == [
+        u.replace("INC-9", "INC-1") for u in unknown
+    ]
+    refused = slack.db("SELECT actor, data FROM timeline WHERE kind = 'access_refused'")
+    assert [(a, json.loads(d)["action"]) for a, d in refused][:2] == [
+        (SAM, "add_note"),
+        (SAM, "add_note"),
+    ]
+    # a member's pin of the same message is recorded
+    assert await slack.event({**pin, "user": DANA}, event_id="Ev0PINY") == 200
+    assert slack.db("SELECT actor FROM timeline WHERE kind = 'note'") == [(DANA,)]

@@ -132,3 +132,43 @@ def test_access_log_never_shows_the_token(caplog: pytest.LogCaptureFixture) -> N
         AccessLogger(logger, "").log(request, web.Response(status=200), 0.01)
     assert "/incidents/INC-1/timeline" in caplog.text
     assert "secret" not in caplog.text and "token" not in caplog.text
+
+
+def test_a_token_longer_than_the_limit_is_refused_even_if_genuine() -> None:
+    # the longest genuine token within the limit opens; a longer one is refused undecoded
+    by_length = {len(token(actor="a" * n)): n for n in range(1400, 1600)}
+    within = max(length for length in by_length if length <= links.MAX_TOKEN_CHARS)
+    assert links.verify(token(actor="a" * by_length[within]), ref="INC-7", secret=KEY, now=NOW)
+    over = min(length for length in by_length if length > links.MAX_TOKEN_CHARS)
+    with pytest.raises(links.ForgedLink):
+        links.verify(token(actor="a" * by_length[over]), ref="INC-7", secret=KEY, now=NOW)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        ["INC-7", 12, 1795000000, 0],  # the person is not a name
+        [7, "alice", 1795000000, 0],  # nor the incident
+        ["INC-7", "alice", 1795000000.5, 0],  # the expiry not whole seconds
+        ["INC-7", "alice", 1795000000, "0"],  # the generation not a number
+    ],
+)
+def test_a_payload_of_another_shape_is_refused_even_with_a_genuine_mac(shape: list[object]) -> None:
+    """Only ``sign`` writes payloads; one of another shape (an older format, a bug) that still
+    carries a good MAC is refused like a forgery, never half-read."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    payload = b64(json.dumps(shape, separators=(",", ":")).encode())
+    label = b"incidentbot timeline link v1\n"  # the documented MAC input: label, then payload
+    mac = hmac.new(KEY, label + payload.encode(), hashlib.sha256).digest()
+    with pytest.raises(links.ForgedLink):
+        links.read(f"v1.{payload}.{b64(mac)}", secret=KEY)
+    good = b64(json.dumps(["INC-7", "alice", 1795000000, 0], separators=(",", ":")).encode())
+    good_mac = hmac.new(KEY, label + good.encode(), hashlib.sha256).digest()
+    assert links.read(f"v1.{good}.{b64(good_mac)}", secret=KEY)[1] == "alice"

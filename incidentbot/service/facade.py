@@ -267,3 +267,4 @@ class IncidentService:
     set_private = audited(members.set_private)
     revoke_links = audited(members.revoke_links)
     channel_member = audited(members.channel_member)
+    channel_checks = members.channel_checks

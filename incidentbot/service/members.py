@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from incidentbot.core.model import EventKind
+from incidentbot.core.model import EventKind, IncidentStatus
 from incidentbot.errors import Refused
 from incidentbot.i18n import Message
 from incidentbot.service import access
@@ -80,9 +80,12 @@ def revoke_links(svc: IncidentService, ref: str, *, actor: str) -> Ack:
     return Ack("access.links_revoked", {"ref": incident.ref}, incident=incident)
 
 
-def channel_member(svc: IncidentService, channel: str, user: str, *, joined: bool) -> None:
-    """Slack said ``user`` joined or left ``channel``: if it is an incident's channel and this
-    changes who is in it, a timeline event says so (a repeated event records nothing)."""
+def channel_member(
+    svc: IncidentService, channel: str, user: str, *, joined: bool, via: str | None = None
+) -> None:
+    """Slack said ``user`` joined or left ``channel`` (an event, or ``via`` the member list):
+    if it is an incident's channel and this changes who is in it, a timeline event says so (a
+    repeated event records nothing)."""
     with svc.store.transaction():
         incident = svc.store.incident_by_channel(channel)
         if incident is None:
@@ -91,4 +94,24 @@ def channel_member(svc: IncidentService, channel: str, user: str, *, joined: boo
         if (user in state.channel) == joined:
             return
         kind = EventKind.CHANNEL_JOINED if joined else EventKind.CHANNEL_LEFT
-        svc.record(incident, kind, user, user, data={"user": user, "channel": channel})
+        data = {"user": user, "channel": channel, **({"via": via} if via else {})}
+        svc.record(incident, kind, user, user, data=data)
+
+
+def channel_checks(svc: IncidentService, user: str) -> list[tuple[str, bool]]:
+    """The private channels whose membership alone decides whether ``user`` sees an open
+    incident, each with whether its timeline has ``user`` in it: what the Slack front end checks
+    with ``conversations.members`` when join and leave events may have been missed."""
+    if "dpo" in svc.policy.people.get(user, ()):
+        return []  # sees every incident anyway
+    found: list[tuple[str, bool]] = []
+    for incident in svc.store.incidents(status=IncidentStatus.OPEN):
+        if not incident.private or not incident.channel:
+            continue
+        state = access.membership(svc.store, incident.ref)
+        if user in state.excluded:
+            continue  # an excluded person stays out, channel or not
+        if user in access.members(incident, replace(state, channel=frozenset())):
+            continue
+        found.append((incident.channel, user in state.channel))
+    return found

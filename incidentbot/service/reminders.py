@@ -94,6 +94,8 @@ def due(
                 label = Message("reminders.step", ref=incident.ref, step=step.id)
                 candidates.append((f"step:{step.id}", step.due_at, owner, label))
         for item, deadline, owner, label in candidates:
+            if owner and not service.may_see(owner, incident):
+                owner = None  # excluded since (or never let in): told nothing, not even this
             if snoozed.get(item) and snoozed[item] > now:
                 continue
             if item.startswith("step:"):
@@ -192,11 +194,12 @@ def claim(
 def snooze(service: IncidentService, ref: str, item: str, *, until: datetime, actor: str) -> None:
     """Keep ``item`` quiet until ``until``; the timeline records who snoozed it."""
     with service.store.transaction():
-        incident = service.incident(ref)
+        # through the gate: whoever may not see the incident cannot silence its deadlines
+        incident = service.resolve(ref, actor=actor, action="snooze")
         service.store.conn.execute(
             "INSERT OR REPLACE INTO reminders (incident, item, point, snoozed_until, snoozed_by) "
             "VALUES (?, ?, ?, ?, ?)",
-            [ref, item, f"snooze:{to_text(until)}", to_text(until), actor],
+            [incident.ref, item, f"snooze:{to_text(until)}", to_text(until), actor],
         )
         service.record(
             incident,

@@ -38,6 +38,7 @@ from incidentbot.i18n import Message
 from incidentbot.runner import ServiceRunner
 from incidentbot.scheduler import Scheduler
 from incidentbot.slack import blocks as bk
+from incidentbot.slack.channels import ChannelMembers
 from incidentbot.slack.i18n import lang_of_locale
 from incidentbot.slack.sender import FATAL_ERRORS, SlackSender
 from incidentbot.slack.work import Work
@@ -103,6 +104,10 @@ class SlackBot:
         self.scheduler.on_fatal.append(lambda _exc: self.failed.set())
         self.work = Work(on_error=self._after_ack_failed)
         self._people: dict[str, tuple[str, str]] = {}
+        self.channels = ChannelMembers(
+            client=client, runner=runner, service=service, clock=self.clock,
+            on_slack_error=self.fatal_check,
+        )  # fmt: skip
         self._loop_task: asyncio.Task[None] | None = None
         self.service.listeners.append(self.changed)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from slack_bolt.context.async_context import AsyncBoltContext
 
+from incidentbot.errors import IncidentbotError
 from incidentbot.slack import blocks as bk
 from incidentbot.slack.i18n import t
 from incidentbot.slack.listeners.incoming import Ack, Incoming, later
@@ -50,6 +51,7 @@ async def channel_member(bot: SlackBot, req: Incoming, *, joined: bool) -> None:
     event = req.event
     channel, user = event.get("channel"), event.get("user")
     if isinstance(channel, str) and isinstance(user, str) and channel and user:
+        bot.channels.forget(channel)
         await bot.runner.call(bot.service.channel_member, channel, user, joined=joined)
 
 
@@ -58,6 +60,11 @@ async def shortcut(bot: SlackBot, req: Incoming) -> None:
     ref = await bot.runner.call(bot.channel_incident, where["channel"])
     if ref is None:
         await bot.reply_error(t("error.not_incident_channel", lang), **where)
+        return
+    try:  # the person capturing, not the message's author, must be let in
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_note")
+    except IncidentbotError as exc:
+        await bot.reply_error(exc.text(lang), **where)
         return
     message = body.get("message") or {}
     await bot.enqueue(
@@ -86,6 +93,10 @@ async def reaction(bot: SlackBot, req: Incoming) -> None:
         return
     ref = await bot.runner.call(bot.channel_incident, item.get("channel"))
     if ref is None:
+        return
+    try:  # someone excluded who is still in the channel: refused (and recorded), silently
+        await bot.runner.call(bot.service.resolve, ref, actor=req.user, action="add_note")
+    except IncidentbotError:
         return
     await bot.enqueue(
         key=f"capture:{event_id}",

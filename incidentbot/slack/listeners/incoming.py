@@ -134,6 +134,9 @@ async def later(bot: SlackBot, ack: Ack, context: AsyncBoltContext, work: Work) 
 async def _after_ack(bot: SlackBot, incoming: Incoming, work: Work) -> None:
     if await bot.seen(incoming.key):
         return
+    # joins and leaves of private incidents' channels missed while we were down, before the
+    # gate answers this person (:mod:`incidentbot.slack.channels`)
+    await bot.channels.reconcile(incoming.user)
     await work(await with_reader(bot, incoming))
 
 
