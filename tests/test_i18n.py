@@ -506,3 +506,22 @@ def test_the_catalogue_tool_adds_an_entry_to_the_three_files(tmp_path: Path) -> 
     tool.save(tool.load(), locale)
     for name, path in tool.FILES.items():
         assert (locale / path.relative_to(LOCALE)).read_bytes() == path.read_bytes(), name
+
+
+def test_the_register_a_person_reads_gives_local_times_and_french_separators(
+    tmp_path: Path,
+) -> None:
+    script = (
+        'déclarer "Fuite chez le prestataire" juridiction=qc,ca connu="2026-11-30 18:00"\n'
+        "évaluer persons=869 data=contact,financial\n"
+        "notifié qc CAI-1\n"
+        "registre\n"
+    )
+    result = run_shell(tmp_path, "fr", script)
+    assert any("CAI notifiée pour INC-1 (réf. CAI-1)" in line for line in printed(result))
+    row = next(line for line in printed(result) if line.startswith("| INC-1 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert cells[3] == "2026-11-30 18:00 (UTC-05:00)"  # the incident's wall clock, not UTC ISO
+    assert re.fullmatch(r"qc 20\d\d-\d\d-\d\d \d\d:\d\d \(UTC-0[45]:00\) CAI-1", cells[8])
+    assert f"{NNBSP}; ca{NBSP}: aviser" in cells[7]  # French spacing between two decisions
+    assert "+00:00" not in row and not re.search(r"\dT\d", row)

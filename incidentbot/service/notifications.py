@@ -133,7 +133,9 @@ def notified(
         )
         outcome = _notify_step(svc, incident, actor, step_id, audience, note)
     svc.changed(ref, "notified")
-    suffix: list[Message | str] = [f" (ref. {reference})" if reference else ""]
+    suffix: list[Message | str] = [
+        Message("notifications.reference", reference=reference) if reference else ""
+    ]
     if late and not delay_reasons:
         suffix.append(Message("notifications.late"))
     params: dict[str, object] = {

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 
+from incidentbot.core.when import format_local
 from incidentbot.i18n import t
+from incidentbot.service.incidents import incident_tz
 from incidentbot.service.reports import assessment_json, iso_or_none, md_cell, to_csv, value_label
-from incidentbot.typography import number
+from incidentbot.store import from_text
+from incidentbot.typography import number, spaced
 
 if TYPE_CHECKING:
     from incidentbot.service.facade import IncidentService
@@ -53,6 +56,12 @@ def register_rows(service: IncidentService, *, actor: str | None = None) -> list
             for s in service.store.steps(inc.ref)
             if s.status.value == "done"
         ]
+        tz = incident_tz(service, inc)
+
+        def local(at: Any, tz: Any = tz) -> str:
+            when = from_text(at) if isinstance(at, str) else at
+            return format_local(when, tz, "en") if when is not None else ""
+
         rows.append(
             {
                 "ref": inc.ref,
@@ -88,6 +97,13 @@ def register_rows(service: IncidentService, *, actor: str | None = None) -> list
                 "measures": "; ".join(measures),
                 "closed_at": iso_or_none(inc.closed_at),
                 "keep_until": (start + relativedelta(months=max(months))).date().isoformat(),
+                # for people reading the Markdown: local times, never UTC ISO with microseconds
+                "_aware_at": local(inc.aware_at),
+                "_authority_notified": [
+                    (n["jurisdiction"], local(n["notified_at"]), n["reference"] or "")
+                    for n in notes
+                    if n["audience"] == "authority"
+                ],
             }
         )
     return rows
@@ -116,7 +132,12 @@ def _decisions(decisions: Sequence[Mapping[str, Any]], lang: str) -> str:
                 else "",
             )
         )
-    return "; ".join(lines) or t("reports.not_assessed", lang)
+    return spaced(_sep(lang).join(lines), lang) or t("reports.not_assessed", lang)
+
+
+def _sep(lang: str) -> str:
+    """Between items of a cell: "; " in English, " ; " (a no-break space before) in French."""
+    return " ; " if lang == "fr" else "; "
 
 
 def register_csv(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -144,6 +165,10 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     ]
     for r in rows:
         shown = dict(r)
+        if "_aware_at" in r:
+            shown["aware_at"] = r["_aware_at"]
+            told = (" ".join(part for part in n if part) for n in r["_authority_notified"])
+            shown["authority_notified"] = spaced(_sep(lang).join(told), lang)
         if lang != "en":
             shown["status"] = value_label("label", r["status"], lang)
             shown["severity_band"] = value_label("severity", r.get("severity_band") or "", lang)
