@@ -30,4 +30,4 @@ fi
 .venv/bin/python -m pip install -q --require-hashes \
   -r requirements/test.txt -r requirements/build.txt
 .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
-echo "ready: .venv ($(.venv/bin/python --version), incidentbot $(.venv/bin/incidentbot --version 2>/dev/null || echo installed))"
+echo "ready: .venv ($(.venv/bin/python --version), $(.venv/bin/incidentbot --version 2>/dev/null || echo incidentbot installed))"
