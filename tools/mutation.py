@@ -236,8 +236,13 @@ def _run(copy: Path, name: str, target: _Target, *, again: bool = False) -> int:
             for m, s in _status(copy, target).items()
             if s == "not checked" or (s == "survived" and m not in equivalent)
         ]
-    run = subprocess.run([str(mutmut), "run", *names], cwd=copy) if names else None
+    # a first run takes the target's mutant patterns, or every mutant of its files when it
+    # names none; a run again takes only what is left (nothing left: nothing to run)
+    run = subprocess.run([str(mutmut), "run", *names], cwd=copy) if names or not again else None
     ran = _status(copy, target)
+    if not ran:
+        print(f"{name}: no mutant was generated or run; the run proves nothing")
+        return 1
     equivalent = target.get("equivalent", {})
     survived = sorted(m for m, s in ran.items() if s == "survived" and m not in equivalent)
     stale = sorted(m for m in equivalent if ran.get(m) != "survived")
