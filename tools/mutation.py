@@ -62,6 +62,14 @@ TARGETS: dict[str, _Target] = {
             "tests/test_audit.py",
             "tests/test_anchors.py",
         ],
+        "equivalent": {
+            "incidentbot.evidence.exports.xǁUnreadableǁ__init____mutmut_1": (
+                "the exception's own text is never read: against() words exc.problem"
+            ),
+            "incidentbot.evidence.exports.xǁUnreadableǁ__init____mutmut_2": (
+                "the exception's own text is never read: against() words exc.problem"
+            ),
+        },
     },
     "replay": {
         "only_mutate": ["incidentbot/slack/replay.py"],
