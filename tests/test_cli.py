@@ -240,3 +240,30 @@ def test_the_bundled_playbooks_and_templates_are_package_data() -> None:
         relative = path.relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
     assert not (ROOT / "setup.py").exists()
+
+
+def test_exports_and_draft_files_are_readable_by_their_owner_only(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    drafts = tmp_path / "out" / "drafts"
+    script = "declare Leak playbook=generic-breach jurisdiction=fr\ndraft press\n"
+    done = cli("shell", "--script", "-", "--drafts-dir", str(drafts), env=env, stdin=script)
+    assert done.returncode == 0, done.stderr
+    written = sorted((drafts / "INC-1").iterdir())
+    assert written and all(p.stat().st_mode & 0o777 == 0o600 for p in written), written
+    for folder in (tmp_path / "out", drafts, drafts / "INC-1"):  # the bot made them
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    # the exports hold the same personal data as the database (0600): so do they
+    old = tmp_path / "INC-1.md"
+    old.write_text("an older export", encoding="utf-8")
+    old.chmod(0o644)
+    for fmt in ("md", "json", "csv"):
+        out = tmp_path / f"INC-1.{fmt}"
+        done = cli("export", "INC-1", "--format", fmt, "-o", str(out), env=env)
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_mode & 0o777 == 0o600, fmt
+        assert "Leak" in out.read_text(encoding="utf-8-sig"), fmt
+    assert oct(Path(env["INCIDENTBOT_DB"]).stat().st_mode & 0o777) == oct(0o600)
+    register = tmp_path / "register.csv"
+    assert cli("register", "-o", str(register), env=env).returncode == 0
+    assert register.stat().st_mode & 0o777 == 0o600
