@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -267,3 +268,29 @@ def test_exports_and_draft_files_are_readable_by_their_owner_only(
     register = tmp_path / "register.csv"
     assert cli("register", "-o", str(register), env=env).returncode == 0
     assert register.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_deadlines_give_every_time_its_offset_and_each_authority_before_its_persons(
+    env: dict[str, str], lang: str
+) -> None:
+    script = (
+        'declare Leak playbook=generic-breach jurisdiction=fr,qc aware="2 hours ago"\n'
+        "assess data=contact,political persons=869 identifiable=full "
+        "confidentiality=unknown_recipient malicious=yes\n"
+        "notified fr CNIL-1\n"
+        "deadlines\n"
+    )
+    done = cli("shell", "--script", "-", env={**env, "INCIDENTBOT_LANG": lang}, stdin=script)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("deadlines\n")[-1].strip().splitlines()
+    labels = [re.split(r"\s*:", line.strip(), maxsplit=1)[0] for line in lines]
+    persons = "personnes" if lang == "fr" else "persons"
+    assert labels == ["CAI", f"CAI — {persons}", "CNIL", f"CNIL — {persons}"], lines
+    notified = lines[2]
+    done_words = "notification faite le " if lang == "fr" else "notified "
+    assert done_words in notified and re.search(r"\d\d:\d\d \(UTC-05:00\)", notified), notified
+    # every time on every line carries its offset, as the due and target times always did
+    for line in lines:
+        times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d( \(UTC[+-]\d\d:\d\d\))?", line)
+        assert all(times), line
