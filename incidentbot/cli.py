@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from incidentbot import config as config_module
+from incidentbot import owner_only
 from incidentbot.errors import IncidentbotError
 from incidentbot.i18n import Message, _, ngettext
 
@@ -354,7 +355,7 @@ def _emit(text: str, output: Path | None, *, lang: str) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    output.write_text(text, encoding="utf-8", newline="")
+    owner_only.write_text(output, text)  # personal data, like the database: 0600
     click.echo(_("cli.written", lang, path=output))
 
 

@@ -19,6 +19,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TextIO
 
+from incidentbot import owner_only
 from incidentbot.core import commands as cmd
 from incidentbot.core import deadlines
 from incidentbot.core.model import pick
@@ -380,10 +381,10 @@ class Shell:
 
     def draft(self, view: DraftView) -> str:
         folder = self.drafts_dir / view.incident.ref
-        folder.mkdir(parents=True, exist_ok=True)
+        owner_only.make_folder(folder)
         written = []
         for name, content in view.files.items():
-            (folder / name).write_bytes(content)
+            owner_only.write_bytes(folder / name, content)
             written.append(str(folder / name))
         lines = [f"{view.draft.name} ({view.draft.template})", view.draft.body]
         if view.diff:

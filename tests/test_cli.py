@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -240,3 +241,56 @@ def test_the_bundled_playbooks_and_templates_are_package_data() -> None:
         relative = path.relative_to(package).as_posix()
         assert any(fnmatch.fnmatch(relative, g) for g in globs), relative
     assert not (ROOT / "setup.py").exists()
+
+
+def test_exports_and_draft_files_are_readable_by_their_owner_only(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    drafts = tmp_path / "out" / "drafts"
+    script = "declare Leak playbook=generic-breach jurisdiction=fr\ndraft press\n"
+    done = cli("shell", "--script", "-", "--drafts-dir", str(drafts), env=env, stdin=script)
+    assert done.returncode == 0, done.stderr
+    written = sorted((drafts / "INC-1").iterdir())
+    assert written and all(p.stat().st_mode & 0o777 == 0o600 for p in written), written
+    for folder in (tmp_path / "out", drafts, drafts / "INC-1"):  # the bot made them
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    # the exports hold the same personal data as the database (0600): so do they
+    old = tmp_path / "INC-1.md"
+    old.write_text("an older export", encoding="utf-8")
+    old.chmod(0o644)
+    for fmt in ("md", "json", "csv"):
+        out = tmp_path / f"INC-1.{fmt}"
+        done = cli("export", "INC-1", "--format", fmt, "-o", str(out), env=env)
+        assert done.returncode == 0, done.stderr
+        assert out.stat().st_mode & 0o777 == 0o600, fmt
+        assert "Leak" in out.read_text(encoding="utf-8-sig"), fmt
+    assert oct(Path(env["INCIDENTBOT_DB"]).stat().st_mode & 0o777) == oct(0o600)
+    register = tmp_path / "register.csv"
+    assert cli("register", "-o", str(register), env=env).returncode == 0
+    assert register.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_deadlines_give_every_time_its_offset_and_each_authority_before_its_persons(
+    env: dict[str, str], lang: str
+) -> None:
+    script = (
+        'declare Leak playbook=generic-breach jurisdiction=fr,qc aware="2 hours ago"\n'
+        "assess data=contact,political persons=869 identifiable=full "
+        "confidentiality=unknown_recipient malicious=yes\n"
+        "notified fr CNIL-1\n"
+        "deadlines\n"
+    )
+    done = cli("shell", "--script", "-", env={**env, "INCIDENTBOT_LANG": lang}, stdin=script)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("deadlines\n")[-1].strip().splitlines()
+    labels = [re.split(r"\s*:", line.strip(), maxsplit=1)[0] for line in lines]
+    persons = "personnes" if lang == "fr" else "persons"
+    assert labels == ["CAI", f"CAI — {persons}", "CNIL", f"CNIL — {persons}"], lines
+    notified = lines[2]
+    done_words = "notification faite le " if lang == "fr" else "notified "
+    assert done_words in notified and re.search(r"\d\d:\d\d \(UTC-05:00\)", notified), notified
+    # every time on every line carries its offset, as the due and target times always did
+    for line in lines:
+        times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d( \(UTC[+-]\d\d:\d\d\))?", line)
+        assert all(times), line

@@ -139,9 +139,11 @@ def test_notified_in_time_shows_the_reference():
         notified=(datetime(2026, 11, 21, 10, 0, tzinfo=PARIS), "2026-123"),
     )
     assert (clock.state, clock.late_requires, clock.time_left) == ("notified", None, None)
-    assert describe(clock, "en", PARIS) == "CNIL: notified 2026-11-21 10:00, ref. 2026-123"
+    assert (
+        describe(clock, "en", PARIS) == "CNIL: notified 2026-11-21 10:00 (UTC+01:00), ref. 2026-123"
+    )
     assert describe(clock, "fr", PARIS) == french(
-        "CNIL : notification faite le 2026-11-21 10:00, réf. 2026-123"
+        "CNIL : notification faite le 2026-11-21 10:00 (UTC+01:00), réf. 2026-123"
     )
 
 
@@ -155,7 +157,7 @@ def test_notified_late_keeps_asking_for_the_reasons():
     assert clock.state == "notified_late"
     assert clock.late_requires == "delay_reasons"
     assert describe(clock, "en", PARIS) == (
-        "CNIL: notified 2026-11-23 15:30, 1 h 30 min after the deadline — the notification "
+        "CNIL: notified 2026-11-23 15:30 (UTC+01:00), 1 h 30 min after the deadline — the notification "
         "must give the reasons for the delay (GDPR Art. 33(1))"
     )
 
@@ -195,11 +197,11 @@ def test_promptly_has_no_due_time_only_an_internal_target():
     assert (clock.rule_kind, clock.due_at, clock.state) == ("promptly", None, "running")
     assert clock.target_at == aware + timedelta(hours=24)
     assert describe(clock, "en", PARIS) == (
-        "CAI: promptly (no fixed hours; internal target 2026-11-21 14:00, 3 h left)"
+        "CAI: promptly (no fixed hours; internal target 2026-11-21 14:00 (UTC+01:00), 3 h left)"
     )
     assert describe(clock, "fr", PARIS) == french(
         "CAI : à notifier sans délai (« avec diligence ») — pas de délai en heures ; "
-        "objectif interne 2026-11-21 14:00, reste 3 h"
+        "objectif interne 2026-11-21 14:00 (UTC+01:00), reste 3 h"
     )
 
 
@@ -208,7 +210,7 @@ def test_passing_an_internal_target_is_not_called_overdue():
     clock = one(aware, aware + timedelta(hours=26), where=QC)
     assert clock.state == "running" and clock.late_requires is None
     assert describe(clock, "en", PARIS).endswith(
-        "internal target 2026-11-21 14:00, passed 2 h ago)"
+        "internal target 2026-11-21 14:00 (UTC+01:00), passed 2 h ago)"
     )
 
 

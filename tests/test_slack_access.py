@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
 from fakeslack import FakeSlack
-from slackutil import DANA, GENERAL, LEO, SAM, Harness, block_actions, clicked, message_shortcut
+from slackutil import (
+    DANA,
+    GENERAL,
+    LEO,
+    SAM,
+    Harness,
+    block_actions,
+    clicked,
+    event_callback,
+    message_shortcut,
+    slash_body,
+)
 
 pytestmark = pytest.mark.asyncio
 
@@ -163,6 +175,47 @@ async def test_slack_failing_to_list_the_members_lets_nobody_in(
     # Slack answers again: the next request asks again and lets SAM in
     said = texts(slack, await slack.command("INC-1 status", user=SAM))
     assert any("Admin read" in s for s in said)
+
+
+async def test_a_member_list_read_before_a_leave_does_not_let_the_person_back_in(
+    slack: Harness, fake: FakeSlack, clock: Any
+) -> None:
+    await slack.command(PRIVATE, channel=GENERAL)
+    channel = private_channel(slack)
+    joined: dict[str, Any] = {"type": "member_joined_channel", "user": SAM, "channel": channel}
+    fake.channels[channel]["members"].append(SAM)
+    assert await slack.event(joined, event_id="Ev0RACEJ") == 200
+    unknown = texts(slack, await slack.command("INC-9 status", user=SAM))
+
+    # a minute on, SAM asks; Slack reads the member list (SAM still in it), its answer is slow
+    clock.advance(seconds=61)
+    fake.hold_answer_next("conversations.members")
+    body = slash_body("INC-1 status", user=SAM, channel=GENERAL,
+                      response_url=fake.response_url("RRACE1"), trigger="77.1.race")  # fmt: skip
+    assert (await slack.post(body, "application/x-www-form-urlencoded"))[0] == 200
+    while not fake.held():
+        await fake.wait_for_call()
+    # meanwhile SAM is removed from the channel and Slack tells us so
+    fake.channels[channel]["members"].remove(SAM)
+    left = {**joined, "type": "member_left_channel"}
+    asking = set(slack.bot.work._tasks)
+    event = json.dumps(event_callback(left, event_id="Ev0RACEL"))
+    assert (await slack.post(event, "application/json"))[0] == 200
+    leaving = set(slack.bot.work._tasks) - asking
+    if leaving:
+        await asyncio.wait(leaving)
+    assert channel_events(slack)[-1][0] == "channel_left"
+    # the old list arrives after the leave was recorded: it lets nobody in
+    fake.release_held()
+    await slack.bot.settle()
+    for rid, line in (("RRACE1", None), (None, "INC-1 status"), (None, "INC-1 note still here")):
+        said = texts(slack, rid or await slack.command(str(line), user=SAM))
+        assert said == [u.replace("INC-9", "INC-1") for u in unknown], line
+    assert [(kind, actor) for kind, actor, _ in channel_events(slack)] == [
+        ("channel_joined", SAM),
+        ("channel_left", SAM),
+    ]
+    assert slack.db("SELECT count(*) FROM timeline WHERE kind = 'note'") == [(0,)]
 
 
 # -- reminders: neither silenced nor sent across the gate -------------------------------------

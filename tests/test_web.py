@@ -474,3 +474,30 @@ async def test_the_incident_page_shows_each_steps_guidance_naming_its_authoritie
     assert "<summary>Quoi faire</summary>" in french
     assert "à la CAI avec diligence et à la CNIL sous 72 heures" in french
     assert "Rôle\u00a0: DPO" in french
+
+
+async def test_the_search_finds_the_words_the_reader_is_shown_in_either_language(
+    site: Site,
+) -> None:
+    for ref in ("INC-1", "INC-2"):
+        site.service.notified(ref, "qc", "CAI-2026-117", actor="alice")
+    french, english = site.path("INC-2"), site.path("INC-1")
+    # the French reader searches the French words the page shows (stored: "dpo → dana")
+    for q in ("dana comme DPO", "réf. CAI-2026-117"):
+        _, html, _ = await site.get(french, q=q)
+        assert rows(html) and all(q.casefold() in r.casefold() for r in rows(html)), q
+    _, html, _ = await site.get(french, q="dpo → dana")  # the stored text is found too
+    assert len(rows(html)) == 1 and "dana comme dpo" in rows(html)[0]
+    _, html, _ = await site.get(english, q="dana as dpo")
+    assert any("dana as dpo" in r for r in rows(html))
+    _, html, _ = await site.get(english, q="dana comme dpo")
+    assert "No event matches these filters." in html
+    # a filtered export keeps the same events as the page
+    for path, q, lang in ((french, "comme dpo", "fr"), (english, "as dpo", "en")):
+        url = path.replace("/timeline?", "/timeline.json?")
+        status, body, _ = await site.get(url, q=q)
+        assert status == 200, body
+        kept = json.loads(body)["timeline"]
+        assert [e["kind"] for e in kept] == ["role_assigned"], (lang, kept)
+        status, body, _ = await site.get(url.replace(".json?", ".csv?"), q=q)
+        assert status == 200 and q in body, lang

@@ -201,16 +201,26 @@ def urgency(clock: Clock) -> tuple[int, datetime]:
 
 
 def ordered(all_clocks: Sequence[Clock]) -> tuple[Clock, ...]:
-    """The clocks as ``deadlines`` and the card list them: see :func:`urgency` (stable)."""
-    return tuple(sorted(all_clocks, key=urgency))
+    """The clocks as ``deadlines`` and the card list them: each jurisdiction's lines together,
+    its authority's line before its persons' line, the jurisdictions by their most urgent clock
+    (see :func:`urgency`; stable)."""
+    groups: dict[str, list[Clock]] = {}
+    for clock in all_clocks:
+        groups.setdefault(clock.jurisdiction, []).append(clock)
+    by_urgency = sorted(groups.values(), key=lambda group: min(map(urgency, group)))
+    return tuple(
+        clock
+        for group in by_urgency
+        for clock in sorted(group, key=lambda c: c.audience != "authority")
+    )
 
 
 def next_deadline(all_clocks: Sequence[Clock]) -> Clock | None:
     """The running or overdue clock that comes first: the earliest legal deadline, or when no
     legal deadline runs, the earliest internal target. A CAI internal target in 20 hours does
     not hide a CNIL legal deadline in 60: the law's clock is the one a DPO answers for."""
-    timed = [c for c in ordered(all_clocks) if urgency(c)[0] < 2]
-    return timed[0] if timed else None
+    timed = [c for c in all_clocks if urgency(c)[0] < 2]
+    return min(timed, key=urgency) if timed else None
 
 
 def format_duration(delta: timedelta, lang: str = "en") -> str:
@@ -234,15 +244,13 @@ def _zone(tz: tzinfo | str) -> tzinfo:
     return ZoneInfo(tz) if isinstance(tz, str) else tz
 
 
-def _at(value: datetime, tz: tzinfo, *, offset: bool) -> str:
+def _at(value: datetime, tz: tzinfo) -> str:
+    """``2026-12-01 14:46 (UTC-05:00)``: every time of a deadline line, with its offset."""
     local = value.astimezone(tz)
-    text = f"{local:%Y-%m-%d %H:%M}"
-    if offset:
-        shift = local.utcoffset() or timedelta(0)
-        sign = "-" if shift < timedelta(0) else "+"
-        minutes = int(abs(shift).total_seconds() // 60)
-        text += f" (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
-    return text
+    shift = local.utcoffset() or timedelta(0)
+    sign = "-" if shift < timedelta(0) else "+"
+    minutes = int(abs(shift).total_seconds() // 60)
+    return f"{local:%Y-%m-%d %H:%M} (UTC{sign}{minutes // 60:02d}:{minutes % 60:02d})"
 
 
 def _both(delta: timedelta) -> Text:
@@ -273,7 +281,7 @@ def describe_message(clock: Clock, tz: tzinfo | str = UTC) -> Message:
             late = Message("deadlines.late_by", late=_both(clock.notified_at - clock.due_at))
         text = Message(
             "deadlines.notified",
-            at=_at(clock.notified_at, zone, offset=False),
+            at=_at(clock.notified_at, zone),
             late=late,
             reference=Message("deadlines.reference", reference=clock.reference)
             if clock.reference
@@ -295,13 +303,11 @@ def describe_message(clock: Clock, tz: tzinfo | str = UTC) -> Message:
             text = Message("deadlines.overdue", left=left, requires=_late_text(clock))
         elif clock.due_at is not None:
             target = (
-                Message("deadlines.target", target=_at(clock.target_at, zone, offset=False))
+                Message("deadlines.target", target=_at(clock.target_at, zone))
                 if clock.target_at is not None
                 else ""
             )
-            text = Message(
-                "deadlines.due", at=_at(clock.due_at, zone, offset=True), left=left, target=target
-            )
+            text = Message("deadlines.due", at=_at(clock.due_at, zone), left=left, target=target)
         elif clock.target_at is None:
             text = Message("deadlines.no_hours", words=words)
         else:
@@ -309,7 +315,7 @@ def describe_message(clock: Clock, tz: tzinfo | str = UTC) -> Message:
             text = Message(
                 "deadlines.target_passed" if passed else "deadlines.target_left",
                 words=words,
-                target=_at(clock.target_at, zone, offset=False),
+                target=_at(clock.target_at, zone),
                 left=left,
             )
     return Message("deadlines.clock", label=label, text=text)

@@ -12,6 +12,13 @@ A channel's member list is kept :data:`TTL` (by the service's clock) and forgott
 about that channel arrives. A Slack error or a timeout changes nothing: it never lets anyone in,
 the request goes on and the gate answers "not found" to whoever is not a member; the list is
 asked again at the next request.
+
+Each channel has a generation, moved by every join or leave event and every join or leave this
+module records. A list is only as new as the generation it was asked at: one whose read began
+before the generation moved (a ``member_left_channel`` arriving while it was in flight) is
+neither kept nor used, and no join or leave is recorded from it (checked on the service's
+worker thread, in the order the event's own record is made), so a stale list never lets back in
+someone whose leave was recorded after Slack was asked.
 """
 
 from __future__ import annotations
@@ -57,14 +64,26 @@ class ChannelMembers:
         self.clock = clock
         self.on_slack_error = on_slack_error
         self._lists: dict[str, tuple[datetime, frozenset[str]]] = {}
+        self._generations: dict[str, int] = {}
+
+    def generation(self, channel: str) -> int:
+        """How many joins and leaves of ``channel`` this process has heard of or recorded."""
+        return self._generations.get(channel, 0)
 
     def forget(self, channel: str) -> None:
-        """An event about ``channel`` arrived: its cached list may be older than the event."""
+        """An event about ``channel`` arrived (or a join or leave was recorded): its cached list,
+        and any list still being read, may be older than it."""
+        self._bump(channel)
         self._lists.pop(channel, None)
 
+    def _bump(self, channel: str) -> None:
+        self._generations[channel] = self.generation(channel) + 1
+
     async def members(self, channel: str) -> frozenset[str] | None:
-        """The members of ``channel``; None when Slack could not say (error, timeout)."""
+        """The members of ``channel``; None when Slack could not say (error, timeout) or when a
+        join or leave of the channel came while the list was being read (it may be older)."""
         now = self.clock()
+        generation = self.generation(channel)
         cached = self._lists.get(channel)
         if cached is not None and now - cached[0] < TTL:
             return cached[1]
@@ -77,6 +96,9 @@ class ChannelMembers:
         except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
             log.warning("conversations.members %s failed: %s", channel, exc)
             return None
+        if self.generation(channel) != generation:
+            log.info("conversations.members %s: a join or leave came during the read", channel)
+            return None  # fail closed: nobody is let in by a list older than the last event
         self._lists[channel] = (now, found)
         return found
 
@@ -101,9 +123,17 @@ class ChannelMembers:
             return
         checks = await self.runner.call(self.service.channel_checks, user)
         for channel, recorded in checks:
+            generation = self.generation(channel)
             listed = await self.members(channel)
             if listed is None or (user in listed) == recorded:
                 continue
-            await self.runner.call(
-                self.service.channel_member, channel, user, joined=user in listed, via=VIA
-            )
+            await self.runner.call(self._record, channel, user, user in listed, generation)
+            self._bump(channel)  # reads begun before this record are older than it; the
+            # cached list, which it was made from, stays
+
+    def _record(self, channel: str, user: str, joined: bool, generation: int) -> None:
+        """On the service's worker thread: record what the list said, unless a join or leave
+        of ``channel`` was heard of since the list was asked for (its record may be queued)."""
+        if self.generation(channel) != generation:
+            return
+        self.service.channel_member(channel, user, joined=joined, via=VIA)

@@ -29,7 +29,9 @@ def export_text(
         return reports.export(service, ref, fmt, lang=lang, tz=tz)
     data = reports.export_data(service, ref, lang)
     total = len(data["timeline"])
-    data["timeline"] = [e for e in data["timeline"] if filters.exported(e)]
+    data["timeline"] = [
+        e for e in data["timeline"] if filters.exported(e, reports.worded(e, lang, tz))
+    ]
     data["filters"] = {**filters.params(), "shown": len(data["timeline"]), "total": total}
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -59,7 +59,11 @@ class Filters:
             if v
         } | ({"q": self.q} if self.q else {})
 
-    def matches(self, *, phase: str | None, kind: str, actor: str, text: str, step: str) -> bool:
+    def matches(
+        self, *, phase: str | None, kind: str, actor: str, texts: tuple[str, ...], step: str
+    ) -> bool:
+        """``texts``: the event's text as stored and as the reader is shown it (the words of
+        the page's language), so the search finds what the reader reads."""
         if self.phase and (phase or "") != self.phase:
             return False
         if self.kind and kind != self.kind:
@@ -68,20 +72,22 @@ class Filters:
             return False
         if self.q:
             needle = self.q.casefold()
-            return needle in text.casefold() or needle in step.casefold()
+            return any(needle in text.casefold() for text in (*texts, step))
         return True
 
-    def event(self, e: TimelineEvent) -> bool:
+    def event(self, e: TimelineEvent, shown: str) -> bool:
+        """Whether the page keeps ``e``, shown to its reader as ``shown``."""
         return self.matches(
-            phase=e.phase, kind=e.kind, actor=e.actor, text=e.text, step=step_of(e.data)
+            phase=e.phase, kind=e.kind, actor=e.actor, texts=(e.text, shown), step=step_of(e.data)
         )
 
-    def exported(self, e: Mapping[str, Any]) -> bool:
+    def exported(self, e: Mapping[str, Any], shown: str) -> bool:
+        """Whether a filtered export keeps ``e``, worded for its reader as ``shown``."""
         return self.matches(
             phase=e["phase"],
             kind=e["kind"],
             actor=e["actor"],
-            text=e["text"] or "",
+            texts=(e["text"] or "", shown),
             step=step_of(e["data"]),
         )
 

@@ -265,7 +265,10 @@ def timeline_page(
         kind_label = kind_words.get(e.kind)
         if kind_label is None:
             kind_label = kind_words[e.kind] = word(f"kind.{e.kind}", lang)
-        if not filters.event(e):
+        text = said(
+            e.kind, e.text, e.data, lang, actor=e.actor, when=lambda at: _when(at, tz, lang)
+        )
+        if not filters.event(e, text):
             continue
         rows.append(
             EventRow(
@@ -276,9 +279,7 @@ def timeline_page(
                 kind=e.kind,
                 kind_label=kind_label,
                 step=step_of(e.data),
-                text=said(
-                    e.kind, e.text, e.data, lang, actor=e.actor, when=lambda at: _when(at, tz, lang)
-                ),
+                text=text,
                 link=safe_link(e.link),
             )
         )

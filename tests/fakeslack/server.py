@@ -56,7 +56,7 @@ _CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 
 @dataclass
 class _Failure:
-    kind: str  # "error", "429", "timeout", "late" (carried out, then a timeout), "hold"
+    kind: str  # "error", "429", "timeout", "late" (carried out, then a timeout), "hold", "hold_answer" (carried out, answered on release)
     error: str = "internal_error"
     status: int = 500
     retry_after: int = 1
@@ -251,6 +251,11 @@ class FakeSlack:
         """The next call to ``method`` waits, unanswered, until :meth:`release_held`."""
         self._queue(method, _Failure("hold"), 1)
 
+    def hold_answer_next(self, method: str) -> None:
+        """The next call to ``method`` is carried out when it arrives (a list is read as it is
+        then), but its answer waits until :meth:`release_held`: an answer slow on the way."""
+        self._queue(method, _Failure("hold_answer"), 1)
+
     def held(self) -> list[str]:
         """The methods whose calls are being held right now."""
         return list(self._holding)
@@ -369,12 +374,11 @@ class FakeSlack:
         elif self.revoked:
             raise SlackError("invalid_auth")
         failure = self._next_failure(method)
-        if failure is not None and failure.kind == "hold" and self._release is not None:
-            self._holding.append(method)
-            if self._answered is not None:
-                self._answered.set()  # a held call is news too (wait_for_call)
-            await self._release.wait()
-            self._holding.remove(method)
+        if failure is not None and failure.kind == "hold":
+            await self._hold(method)
+            failure = None
+        answer_later = failure is not None and failure.kind == "hold_answer"
+        if answer_later:
             failure = None
         if failure is not None and failure.kind != "late":
             return await self._fail(failure)
@@ -388,7 +392,18 @@ class FakeSlack:
         result = handler(args) if handler is not None else {}
         if failure is not None:  # "late": done, but the answer is lost
             return await self._fail(_Failure("timeout", failure.error, failure.status))
+        if answer_later:
+            await self._hold(method)
         return web.json_response({"ok": True, **result})
+
+    async def _hold(self, method: str) -> None:
+        if self._release is None:
+            return
+        self._holding.append(method)
+        if self._answered is not None:
+            self._answered.set()  # a held call is news too (wait_for_call)
+        await self._release.wait()
+        self._holding.remove(method)
 
     async def _fail(self, failure: _Failure) -> web.Response:
         headers = {}
