@@ -36,6 +36,7 @@ class StepLine:
     assignee: str | None  # explicit assignee, else whoever holds the owner role
     blocked_by: tuple[str, ...] = ()
     overdue: bool = False
+    requires: tuple[tuple[str, str], ...] = ()  # each prerequisite and its status
 
 
 @dataclass(frozen=True)

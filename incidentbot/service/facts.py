@@ -8,8 +8,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
-from incidentbot.core.when import parse_when
-from incidentbot.errors import UsageError
+from incidentbot.core.when import format_local, parse_when
+from incidentbot.errors import Refused, UsageError
 from incidentbot.i18n import Message
 from incidentbot.service.incidents import NO, YES, incident_tz
 from incidentbot.views import Ack
@@ -109,6 +109,21 @@ def add_measure(
     with svc.store.transaction():
         incident = svc.resolve(ref, actor=actor, action="add_measure")
         svc.ensure_open(incident)
+        for e in svc.store.events(ref):
+            if (
+                e.kind == EventKind.MEASURE
+                and e.text == body
+                and bool((e.data or {}).get("planned")) == planned
+            ):
+                raise Refused(
+                    Message(
+                        "measure.repeat",
+                        text=body,
+                        ref=ref,
+                        at=format_local(e.at, incident_tz(svc, incident), "en"),
+                        who=e.actor,
+                    )
+                )
         svc.record(
             incident,
             EventKind.MEASURE,
