@@ -22,7 +22,7 @@ from typing import TextIO
 from incidentbot.core import commands as cmd
 from incidentbot.core import deadlines
 from incidentbot.core.model import pick
-from incidentbot.core.when import format_local
+from incidentbot.core.when import format_local, format_zoned
 from incidentbot.errors import IncidentbotError
 from incidentbot.events import kind_word, said, step_note
 from incidentbot.i18n import ngettext, t
@@ -235,7 +235,9 @@ class Shell:
     def card(self, card: Card) -> str:
         inc, lang = card.incident, self.lang
         sev = (
-            t(f"severity.{inc.severity.value}", lang) if inc.severity else t("label.severity_not_set", lang)
+            t(f"severity.{inc.severity.value}", lang)
+            if inc.severity
+            else t("label.severity_not_set", lang)
         )
         lines = [
             f"{inc.ref} — {inc.title} [{t('label.' + inc.status.value, lang)}]",
@@ -251,7 +253,11 @@ class Shell:
             self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
         ]
         if card.silence_starts is not None and card.now is not None:
-            at = self.when(card.silence_starts)
+            at = (
+                format_zoned(card.silence_starts, card.silence_zone, lang)
+                if card.silence_zone
+                else self.when(card.silence_starts)
+            )
             if card.silence_starts > card.now:
                 left = deadlines.format_duration(card.silence_starts - card.now, lang)
                 said = t("silence.ahead", lang, at=at, left=left)

@@ -59,6 +59,7 @@ class Card:
     assessment: Mapping[str, Any] | None = None
     now: datetime | None = None
     silence_starts: datetime | None = None  # the fact election_silence_starts, when a time
+    silence_zone: str | None = None  # the zone the silence's start belongs to (IANA name)
 
 
 @dataclass(frozen=True)

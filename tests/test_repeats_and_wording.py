@@ -198,3 +198,43 @@ def _cli(tmp_path: Path, *args: str) -> str:
         env=env, capture_output=True, text=True, cwd=tmp_path, check=True, timeout=300,
     )  # fmt: skip
     return result.stdout
+
+
+# ------------------------------------------------------------------ 6. the silence's own zone
+
+
+def test_a_french_silence_starts_at_paris_midnight_whatever_the_campaigns_zone(
+    tmp_path: Path,
+) -> None:
+    script = (
+        'declare Boîtes piratées playbook=hack-and-leak jurisdiction=fr aware="1 hour ago"\n'
+        "fact election_silence_starts 2099-12-03 00:00\n"
+        "status\ndraft press\n"
+    )
+    out = play(tmp_path, "en", script)  # the campaign's zone is America/Toronto
+    line = next(x for x in out[3].splitlines() if x.startswith("Electoral silence:"))
+    assert "starts 2099-12-03 00:00 (UTC+01:00, Europe/Paris)" in line
+    assert "3 December 2099 at 00:00 (Europe/Paris)" in out[4]
+
+
+def test_tz_at_declare_wins_and_a_canadian_incident_keeps_the_campaigns_zone(
+    tmp_path: Path,
+) -> None:
+    script = (
+        'declare A playbook=hack-and-leak jurisdiction=fr tz=Europe/London aware="1 hour ago"\n'
+        "fact election_silence_starts 2099-12-03 00:00\nstatus\n"
+        'declare B playbook=vendor-breach jurisdiction=ca aware="1 hour ago"\n'
+        "INC-2 fact election_silence_starts 2099-12-03 00:00\nINC-2 status\n"
+    )
+    out = play(tmp_path, "en", script)
+    assert "starts 2099-12-03 00:00 (UTC+00:00, Europe/London)" in out[3]
+    assert "starts 2099-12-03 00:00 (UTC-05:00, America/Toronto)" in out[6]
+
+
+def test_the_shipped_jurisdictions_carry_their_natural_zone() -> None:
+    from incidentbot.config import builtin_dir
+    from incidentbot.playbooks import load
+
+    found = {j.id: j.timezone for j in load([builtin_dir("playbooks")]).jurisdictions.values()}
+    assert found["fr"] == "Europe/Paris" and found["qc"] == "America/Toronto"
+    assert found["uk"] == "Europe/London" and found["ca"] is None

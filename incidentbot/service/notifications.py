@@ -110,7 +110,9 @@ def notified(
                         authority=j.authority,
                         jurisdiction=jid,
                         ref=ref,
-                        at=format_local(isoparse(row["notified_at"]), incident_tz(svc, incident), "en"),
+                        at=format_local(
+                            isoparse(row["notified_at"]), incident_tz(svc, incident), "en"
+                        ),
                         who=row["recorded_by"],
                     )
                 )

@@ -8,7 +8,7 @@ from typing import Any
 
 from incidentbot.core import commands as cmd
 from incidentbot.core.model import Incident, pick
-from incidentbot.core.when import format_local
+from incidentbot.core.when import format_local, format_zoned
 from incidentbot.events import kind_word, said
 from incidentbot.i18n import Message
 from incidentbot.slack.blocks.base import (
@@ -177,14 +177,21 @@ def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
 def silence_text(card: Card, lang: str, tz: tzinfo) -> str:
     """The electoral silence on the card: when it starts (a date token, right for every reader
     even on a card that is only redrawn on changes), or that it is in force."""
-    return silence_line(card.silence_starts, card.now, lang, tz)
+    return silence_line(card.silence_starts, card.now, lang, tz, card.silence_zone)
 
 
-def silence_line(starts: datetime | None, now: datetime | None, lang: str, tz: tzinfo) -> str:
+def silence_line(
+    starts: datetime | None,
+    now: datetime | None,
+    lang: str,
+    tz: tzinfo,
+    zone: str | None = None,
+) -> str:
     if starts is None or now is None:
         return ""
     label = t("label.colon", lang, label=f"*{t('silence.label', lang)}*")
-    at = when(starts, tz)
+    # on the clock of the zone it belongs to (Paris midnight for a French silence), named
+    at = esc(format_zoned(starts, zone, lang)) if zone else when(starts, tz)
     if starts > now:
         return f":ballot_box_with_ballot: {label} " + t("silence.ahead_short", lang, at=at)
     return f":no_entry: {label} " + t("silence.now", lang, at=at)
