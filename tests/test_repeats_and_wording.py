@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_workflow_seams import QC, play
@@ -238,3 +240,27 @@ def test_the_shipped_jurisdictions_carry_their_natural_zone() -> None:
     found = {j.id: j.timezone for j in load([builtin_dir("playbooks")]).jurisdictions.values()}
     assert found["fr"] == "Europe/Paris" and found["qc"] == "America/Toronto"
     assert found["uk"] == "Europe/London" and found["ca"] is None
+
+
+# ------------------------------------------------------------------ Slack, signed requests
+
+
+@pytest.mark.asyncio
+async def test_slack_words_the_persons_notice_and_refuses_a_repeat(slack: Any) -> None:
+    from slackutil import DANA
+
+    chan = slack.db("SELECT channel FROM incidents WHERE ref = 'INC-1'")[0][0]
+
+    async def said(text: str) -> str:
+        rid = await slack.command(text, channel=chan, user=DANA)
+        return json.dumps(slack.answers(rid)[-1], ensure_ascii=False)
+
+    first = await said("notified qc persons by e-mail")
+    assert "Affected persons notified (qc) for INC-1 (by e-mail)" in first
+    again = await said("notified qc persons by e-mail")
+    assert "This notice to the affected persons (qc) for INC-1 was already recorded on" in again
+    await said("measure Vendor accounts revoked")
+    assert "this measure was already recorded on" in await said("measure Vendor accounts revoked")
+    timeline = await said("timeline")
+    assert "persons notified" in timeline and "means: by e-mail" in timeline
+    assert not re.search(r"> (step_done|aware_set|fact_set|notified)\b", timeline), timeline

@@ -266,7 +266,8 @@ def _in_three_days() -> str:
     from zoneinfo import ZoneInfo
 
     at = datetime.now(UTC) + timedelta(days=3)
-    return '"' + at.astimezone(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d %H:%M") + '"'
+    # a French incident's schedule is read in Paris time (its jurisdiction's zone)
+    return '"' + at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M") + '"'
 
 
 # ------------------------------------------------------------------------ 10. help SUBCOMMAND

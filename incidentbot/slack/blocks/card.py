@@ -190,8 +190,9 @@ def silence_line(
     if starts is None or now is None:
         return ""
     label = t("label.colon", lang, label=f"*{t('silence.label', lang)}*")
-    # on the clock of the zone it belongs to (Paris midnight for a French silence), named
-    at = esc(format_zoned(starts, zone, lang)) if zone else when(starts, tz)
+    at = when(starts, tz)  # on the reader's own clock (Slack words the date token) ...
+    if zone:  # ... and on the clock of the zone it belongs to (Paris midnight in France), named
+        at += f" — {esc(format_zoned(starts, zone, lang))}"
     if starts > now:
         return f":ballot_box_with_ballot: {label} " + t("silence.ahead_short", lang, at=at)
     return f":no_entry: {label} " + t("silence.now", lang, at=at)
