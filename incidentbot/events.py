@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from dateutil.parser import isoparse
 
+from incidentbot.core import enisa
 from incidentbot.i18n import gettext, t
 
 When = Callable[[datetime], str]
@@ -59,6 +61,14 @@ def _iso(at: datetime) -> str:
 
 def _time(value: Any, when: When) -> str:
     return when(isoparse(str(value)))
+
+
+def kind_word(kind: str, data: Mapping[str, Any] | None, lang: str) -> str:
+    """An event's kind as a reader of ``lang`` reads it (``regulator notified``, ``persons
+    notified``...): every human view words it; the CSV and JSON keep the code."""
+    if kind == "notified" and (data or {}).get("audience") == "persons":
+        kind = "notified_persons"
+    return _label(f"kind.{kind}", lang, kind)
 
 
 def _label(key: str, lang: str, fallback: str) -> str:
@@ -128,8 +138,9 @@ def _severity(text: str, data: Mapping[str, Any], lang: str, when: When, actor: 
 
 
 def _score(value: Any, lang: str) -> str:
-    shown = f"{float(value):.1f}"
-    return shown.replace(".", ",") if lang == "fr" else shown
+    """``4.25`` / ``4,25``, ``4.0``: as the assessment view shows a score (never rounded
+    to one decimal: 4.25 is not 4.2)."""
+    return enisa.number(Decimal(str(value)), lang, decimals=True)
 
 
 def _assessed(text: str, data: Mapping[str, Any], lang: str, when: When, actor: str) -> str:
@@ -172,7 +183,10 @@ def _notified(text: str, data: Mapping[str, Any], lang: str, when: When, actor: 
         parts = [t("timeline.notified_persons", lang, jurisdiction=jurisdiction)]
     else:
         parts = [f"{data.get('authority') or jurisdiction} ({jurisdiction})"]
-    if data.get("reference"):
+    if data.get("audience") == "persons":  # what was typed says how they were told
+        if means := data.get("means") or data.get("reference"):
+            parts.append(t("timeline.means", lang, means=means))
+    elif data.get("reference"):
         parts.append(t("timeline.reference", lang, reference=data["reference"]))
     if data.get("late"):
         parts.append(t("timeline.late", lang))

@@ -23,9 +23,9 @@ from incidentbot import owner_only
 from incidentbot.core import commands as cmd
 from incidentbot.core import deadlines
 from incidentbot.core.model import pick
-from incidentbot.core.when import format_local
+from incidentbot.core.when import format_local, format_zoned
 from incidentbot.errors import IncidentbotError
-from incidentbot.events import said, step_note
+from incidentbot.events import kind_word, said, step_note
 from incidentbot.i18n import ngettext, t
 from incidentbot.service import IncidentService
 from incidentbot.views import (
@@ -154,13 +154,6 @@ class Shell:
             return t("shell.declare_needs_title", self.lang)
         return t("shell.assess_needs_options", self.lang)
 
-    def _kind(self, kind: str) -> str:
-        """An event kind as a French reader reads it; English keeps the kind as stored."""
-        if self.lang == "en":
-            return kind
-        label = t(f"kind.{kind}", self.lang)
-        return kind if label == f"kind.{kind}" else label
-
     def _colon(self, text: str) -> str:
         """``text:`` / ``text :``, the colon in the reader's typography."""
         return t("label.colon", self.lang, label=text)
@@ -243,7 +236,9 @@ class Shell:
     def card(self, card: Card) -> str:
         inc, lang = card.incident, self.lang
         sev = (
-            t(f"severity.{inc.severity.value}", lang) if inc.severity else t("label.not_set", lang)
+            t(f"severity.{inc.severity.value}", lang)
+            if inc.severity
+            else t("label.severity_not_set", lang)
         )
         lines = [
             f"{inc.ref} — {inc.title} [{t('label.' + inc.status.value, lang)}]",
@@ -259,7 +254,11 @@ class Shell:
             self.clocks(card.clocks) if inc.aware_at else "  " + t("clocks_not_started", lang),
         ]
         if card.silence_starts is not None and card.now is not None:
-            at = self.when(card.silence_starts)
+            at = (
+                format_zoned(card.silence_starts, card.silence_zone, lang)
+                if card.silence_zone
+                else self.when(card.silence_starts)
+            )
             if card.silence_starts > card.now:
                 left = deadlines.format_duration(card.silence_starts - card.now, lang)
                 said = t("silence.ahead", lang, at=at, left=left)
@@ -275,8 +274,8 @@ class Shell:
         """``steps STEP``: state, role, assignee, due, prerequisites, mandatory, guidance."""
         line, lang, label = view.lines[0], self.lang, self._label
         s = line.step
-        requires = [t("detail.still_open", lang, step=r) if r in line.blocked_by else r
-                    for r in s.definition.requires]  # fmt: skip
+        requires = [t("detail.prerequisite", lang, step=r, state=t(f"detail.req.{st}", lang))
+                    for r, st in line.requires]  # fmt: skip
         state = t(f"detail.{_STATE[s.status.value]}", lang, who=s.done_by, at=self.when(s.done_at))
         due = (self.when(s.due_at) if s.due_at else "-") + (
             " " + t("label.overdue", lang) if line.overdue else ""
@@ -321,7 +320,7 @@ class Shell:
         lines = [head]
         for e in view.events:
             step = e.data.get("step") if e.data else None
-            what = self._kind(e.kind) + (f" {step}" if step else "")
+            what = kind_word(e.kind, e.data, self.lang) + (f" {step}" if step else "")
             text = said(e.kind, e.text, e.data, self.lang, actor=e.actor, when=self.when)
             if text:
                 what = t("label.colon", self.lang, label=what) + " " + text

@@ -36,6 +36,7 @@ class StepLine:
     assignee: str | None  # explicit assignee, else whoever holds the owner role
     blocked_by: tuple[str, ...] = ()
     overdue: bool = False
+    requires: tuple[tuple[str, str], ...] = ()  # each prerequisite and its status
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Card:
     assessment: Mapping[str, Any] | None = None
     now: datetime | None = None
     silence_starts: datetime | None = None  # the fact election_silence_starts, when a time
+    silence_zone: str | None = None  # the zone the silence's start belongs to (IANA name)
 
 
 @dataclass(frozen=True)

@@ -473,7 +473,7 @@ def test_automatic_events_of_older_databases_are_worded_from_their_data() -> Non
     )
     persons = {"jurisdiction": "qc", "audience": "persons", "authority": "CAI", "reference": "persons mail", "late": True}  # fmt: skip
     assert said("notified", "persons mail", persons, "fr") == (
-        "personnes concernées (qc), réf. persons mail, en retard"
+        f"personnes concernées (qc), moyen{NBSP}: persons mail, en retard"
     )
     # an old row without the data its wording needs is shown as it was stored
     assert said("assessed", "Assessed: very high", {}, "fr") == "Assessed: very high"

@@ -478,6 +478,12 @@ def _check_jurisdictions(tmp_path: Path, text: str) -> list[str]:
         ),
         ("language: en", "language: de", "language: de", "use one of: en, fr"),
         ("  law: {en: Example Act, fr: Loi d'exemple}\n", "", "xx:", "required key 'law'"),
+        (
+            "language: en",
+            "language: en\n  timezone: Mars/Olympus",
+            "timezone: Mars",
+            "must be a zone name such as Europe/Paris, not Mars/Olympus",
+        ),
     ],
 )
 def test_jurisdiction_problems(

@@ -26,6 +26,8 @@ async def test_the_status_card_shows_when_the_silence_starts_then_that_it_is_in_
     await said(slack, 'fact election_silence_starts "2026-11-25 09:00"')
     card = await said(slack, "status")
     assert "*Electoral silence*: from <!date^1795597200^" in card
+    # qc and fr disagree on a zone: the campaign's (UTC here), named
+    assert "UTC> — 2026-11-25 09:00 (UTC+00:00, UTC)" in card
     listing = await said(slack, "list")
     assert "*Electoral silence*: from <!date^1795597200^" in listing
     clock.advance(days=3)

@@ -117,10 +117,10 @@ def test_an_incident_with_a_legal_deadline_is_listed_first(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("lang", "skip", "done", "refusal"),
     [
-        ("en", "skip", "steps", 'Step "notify-persons" cannot be skipped yet: it waits for '
-         "assess-risk"),
+        ("en", "skip", "steps", 'Step "notify-persons" cannot be skipped yet: a prerequisite '
+         "of the assessment phase is still open (assess-risk)"),
         ("fr", "passer", "étapes", "L'étape «\u00a0notify-persons\u00a0» ne peut pas encore être passée\u00a0: "
-         "elle attend assess-risk"),
+         "une étape préalable de la phase d'évaluation est encore ouverte (assess-risk)"),
     ],
 )  # fmt: skip
 def test_a_step_waiting_for_the_assessment_cannot_be_skipped(
@@ -218,7 +218,7 @@ def test_steps_step_shows_the_guidance_with_the_incidents_own_authority(tmp_path
         "Role: DPO",
         "Assigned to: unassigned",
         "Due: 2026-11-23 14:00",
-        "Waits for: assess-risk (open)",
+        "Requires: assess-risk (open)",
         "Mandatory: yes",
         "What to do:",
     ):
@@ -266,7 +266,8 @@ def _in_three_days() -> str:
     from zoneinfo import ZoneInfo
 
     at = datetime.now(UTC) + timedelta(days=3)
-    return '"' + at.astimezone(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d %H:%M") + '"'
+    # a French incident's schedule is read in Paris time (its jurisdiction's zone)
+    return '"' + at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M") + '"'
 
 
 # ------------------------------------------------------------------------ 10. help SUBCOMMAND

@@ -167,6 +167,7 @@ class Jurisdiction:
     statutory_note: Text = field(default_factory=dict)
     citations: Mapping[str, str] = field(default_factory=dict)
     contact: Mapping[str, str] = field(default_factory=dict)
+    timezone: str | None = None  # the natural zone of its schedule facts (IANA name)
 
 
 @dataclass(frozen=True)

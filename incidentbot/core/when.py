@@ -263,3 +263,10 @@ def format_local(at: datetime, tz: tzinfo, lang: str) -> str:
         f"{local.year:04d}-{local.month:02d}-{local.day:02d} "
         f"{local.hour:02d}:{local.minute:02d} (UTC{sign}{shown})"
     )
+
+
+def format_zoned(at: datetime, zone: str, lang: str) -> str:
+    """``2026-12-03 00:00 (UTC+01:00, Europe/Paris)``: a time that belongs to a zone (the start
+    of a French electoral silence is Paris midnight), on that zone's clock, naming it."""
+    shown = format_local(at, parse_zone(zone), lang)
+    return shown[:-1] + f", {zone})" if shown.endswith(")") else f"{shown} ({zone})"

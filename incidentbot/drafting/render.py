@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextvars
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from incidentbot.core.when import parse_zone
 from incidentbot.drafting.facts import (
     DATE_PATTERN,
     DATETIME_PATTERNS,
@@ -102,6 +103,18 @@ def _missing_name(value: Any) -> str | None:
 # --- filters ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class ZonedTime:
+    """A time that belongs to a zone (a French electoral silence starts at Paris midnight):
+    the ``date`` filter shows it on that zone's clock and names the zone."""
+
+    at: datetime
+    zone: str
+
+    def __str__(self) -> str:
+        return self.at.isoformat()
+
+
 def _state() -> _State:
     return _STATE.get() or _State("en", UTC)
 
@@ -156,6 +169,13 @@ def date_filter(value: Any, time: bool = True) -> str:
     name = _missing_name(value)
     if name is not None:
         return str(value) if isinstance(value, MarkerUndefined) else _marker(name)
+    if isinstance(value, ZonedTime):
+        state = _state()
+        token = _STATE.set(replace(state, tz=parse_zone(value.zone)))
+        try:
+            return f"{_format_when(value.at, time=time)} ({value.zone})"
+        finally:
+            _STATE.reset(token)
     value = as_when(value)
     if isinstance(value, Mapping) and "start" in value:
         start, end = value.get("start"), value.get("end")

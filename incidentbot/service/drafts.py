@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from dateutil.parser import isoparse
@@ -16,10 +17,11 @@ from dateutil.parser import isoparse
 from incidentbot import drafting
 from incidentbot.core import severity
 from incidentbot.core.model import Draft, EventKind, Incident, Jurisdiction
+from incidentbot.drafting.render import ZonedTime
 from incidentbot.errors import NotFound, Refused, UsageError
 from incidentbot.i18n import Message
 from incidentbot.service import reports
-from incidentbot.service.incidents import incident_tz
+from incidentbot.service.incidents import incident_tz, schedule_zone
 from incidentbot.store import to_text
 from incidentbot.views import Ack, DraftView
 
@@ -117,6 +119,8 @@ def draft_context(
         ],
         due={c.key: c.due_at or c.target_at for c in clocks},
     )
+    if isinstance(silence := context.get("election_silence_starts"), datetime):
+        context["election_silence_starts"] = ZonedTime(silence, schedule_zone(svc, incident))
     if jurisdiction is not None:
         clock = next(
             (c for c in clocks if c.jurisdiction == jurisdiction.id and c.audience == "authority"),

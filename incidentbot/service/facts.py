@@ -8,10 +8,10 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
-from incidentbot.core.when import parse_when
-from incidentbot.errors import UsageError
+from incidentbot.core.when import format_local, parse_when, parse_zone
+from incidentbot.errors import Refused, UsageError
 from incidentbot.i18n import Message
-from incidentbot.service.incidents import NO, YES, incident_tz
+from incidentbot.service.incidents import NO, YES, incident_tz, schedule_zone
 from incidentbot.views import Ack
 
 if TYPE_CHECKING:
@@ -44,7 +44,12 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
     if key in PERIOD_FACTS and _PERIOD_PART.fullmatch(stored.split("/")[0].strip()):
         stored = _period(stored, key)
     elif key in TIME_FACTS:
-        zone = incident_tz(svc, svc.resolve(ref, actor=actor, action="set_fact"))
+        incident = svc.resolve(ref, actor=actor, action="set_fact")
+        zone = (
+            parse_zone(schedule_zone(svc, incident))
+            if key in SCHEDULE_FACTS
+            else incident_tz(svc, incident)
+        )
         stored = parse_when(
             stored, now=svc.clock(), tz=zone, future=key in SCHEDULE_FACTS
         ).isoformat()
@@ -109,6 +114,21 @@ def add_measure(
     with svc.store.transaction():
         incident = svc.resolve(ref, actor=actor, action="add_measure")
         svc.ensure_open(incident)
+        for e in svc.store.events(ref):
+            if (
+                e.kind == EventKind.MEASURE
+                and e.text == body
+                and bool((e.data or {}).get("planned")) == planned
+            ):
+                raise Refused(
+                    Message(
+                        "measure.repeat",
+                        text=body,
+                        ref=ref,
+                        at=format_local(e.at, incident_tz(svc, incident), "en"),
+                        who=e.actor,
+                    )
+                )
         svc.record(
             incident,
             EventKind.MEASURE,

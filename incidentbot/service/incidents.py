@@ -86,6 +86,21 @@ def incident_tz(svc: IncidentService, incident: Incident) -> tzinfo:
     return parse_zone(str(incident.facts.get("tz") or svc.policy.default_timezone))
 
 
+def schedule_zone(svc: IncidentService, incident: Incident) -> str:
+    """The zone a schedule fact (``election_silence_starts``) typed without one is read in:
+    the incident's ``tz=``, else its jurisdictions' natural zone (``fr``: Europe/Paris) when
+    they agree on one, else the campaign's."""
+    if incident.facts.get("tz"):
+        return str(incident.facts["tz"])
+    zones = {
+        zone
+        for j in incident.jurisdictions
+        if (found := svc.catalogue.jurisdictions.get(j)) is not None
+        and (zone := found.timezone) is not None
+    }
+    return zones.pop() if len(zones) == 1 else str(svc.policy.default_timezone)
+
+
 def declare(
     svc: IncidentService,
     *,

@@ -16,8 +16,10 @@ from dateutil.parser import isoparse
 
 from incidentbot.core import deadlines
 from incidentbot.core.model import EventKind, Incident, StepStatus
-from incidentbot.errors import UsageError
+from incidentbot.core.when import format_local
+from incidentbot.errors import Refused, UsageError
 from incidentbot.i18n import Message
+from incidentbot.service.incidents import incident_tz
 from incidentbot.store import to_text
 from incidentbot.views import Ack
 
@@ -98,6 +100,22 @@ def notified(
             "incident = ? AND jurisdiction = ? AND audience = ?",
             [ref, jid, audience],
         )
+        for row in earlier:
+            if (row["reference"] or None) == reference:
+                raise Refused(
+                    Message(
+                        "notifications.repeat_persons"
+                        if audience == "persons"
+                        else "notifications.repeat",
+                        authority=j.authority,
+                        jurisdiction=jid,
+                        ref=ref,
+                        at=format_local(
+                            isoparse(row["notified_at"]), incident_tz(svc, incident), "en"
+                        ),
+                        who=row["recorded_by"],
+                    )
+                )
         submission = "initial" if not earlier else "complementary"
         svc.store.insert_row(
             "notifications",
@@ -124,7 +142,9 @@ def notified(
                 "jurisdiction": jid,
                 "audience": audience,
                 "authority": j.authority,
-                "reference": reference,
+                "reference": reference,  # as the row keeps it (the audit compares them)
+                # for the persons, what was typed is the means of the notice, not a case number
+                "means": reference if audience == "persons" else None,
                 "submission": submission,
                 "late": late,
                 "delay_reasons": delay_reasons,
@@ -134,7 +154,11 @@ def notified(
         outcome = _notify_step(svc, incident, actor, step_id, audience, note)
     svc.changed(ref, "notified")
     suffix: list[Message | str] = [
-        Message("notifications.reference", reference=reference) if reference else ""
+        ""
+        if not reference
+        else Message("notifications.reference", reference=reference)
+        if audience == "authority"
+        else Message("notifications.means", means=reference)
     ]
     if late and not delay_reasons:
         suffix.append(Message("notifications.late"))
@@ -148,9 +172,13 @@ def notified(
         else suffix[0],
         "step": step_id,
     }
+    if audience == "persons":
+        params["jurisdiction"] = jid
+    key, why = ("notified", None) if outcome is None else outcome
+    if audience == "persons":
+        key = key.replace("notified", "notified_persons", 1)
     if outcome is None:
-        return Ack("notified", params, incident=incident)
-    key, why = outcome
+        return Ack(key, params, incident=incident)
     if why is not None:
         params["why"] = why
     return Ack(key, params, incident=incident)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from incidentbot.core import deadlines as clocks_core
 from incidentbot.core.model import IncidentStatus
+from incidentbot.service.incidents import schedule_zone
 from incidentbot.views import (
     Card,
     DeadlinesView,
@@ -42,6 +43,7 @@ def card(svc: IncidentService, ref: str) -> Card:
         assessment=row,
         now=svc.clock(),
         silence_starts=silence_starts(incident),
+        silence_zone=schedule_zone(svc, incident),
     )
 
 

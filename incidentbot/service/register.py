@@ -104,6 +104,11 @@ def register_rows(service: IncidentService, *, actor: str | None = None) -> list
                     for n in notes
                     if n["audience"] == "authority"
                 ],
+                "_persons_notified": [
+                    (n["jurisdiction"], local(n["notified_at"]), n["reference"] or "")
+                    for n in notes
+                    if n["audience"] == "persons"
+                ],
             }
         )
     return rows
@@ -155,6 +160,7 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
         "severity_band",
         "decisions",
         "authority_notified",
+        "persons_notified",
         "keep_until",
     )
     out = [
@@ -169,17 +175,19 @@ def register_markdown(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
             shown["aware_at"] = r["_aware_at"]
             told = (" ".join(part for part in n if part) for n in r["_authority_notified"])
             shown["authority_notified"] = spaced(_sep(lang).join(told), lang)
-        if lang != "en":
-            shown["status"] = value_label("label", r["status"], lang)
-            shown["severity_band"] = value_label("severity", r.get("severity_band") or "", lang)
-            shown["decisions"] = _decisions(r.get("_decisions") or [], lang)
-            for count in ("persons", "records"):
-                if isinstance(r.get(count), int):
-                    shown[count] = number(r[count], lang)
-            shown["data_categories"] = ", ".join(
-                value_label("value.data", c, lang)
-                for c in (r.get("data_categories") or "").split(",")
-                if c
-            )
+            told = (" ".join(part for part in n if part) for n in r["_persons_notified"])
+            shown["persons_notified"] = spaced(_sep(lang).join(told), lang)
+        # words for people in both languages; the CSV keeps the codes
+        shown["status"] = value_label("label", r["status"], lang)
+        shown["severity_band"] = value_label("severity", r.get("severity_band") or "", lang)
+        shown["decisions"] = _decisions(r.get("_decisions") or [], lang)
+        for count in ("persons", "records"):
+            if isinstance(r.get(count), int):
+                shown[count] = number(r[count], lang)
+        shown["data_categories"] = ", ".join(
+            value_label("value.data", c, lang)
+            for c in (r.get("data_categories") or "").split(",")
+            if c
+        )
         out.append("| " + " | ".join(md_cell(shown.get(c)) for c in cols) + " |")
     return "\n".join(out) + "\n"

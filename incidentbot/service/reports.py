@@ -19,7 +19,7 @@ from dateutil.parser import isoparse
 
 from incidentbot.core import severity
 from incidentbot.core.model import Incident, TimelineEvent, pick
-from incidentbot.events import said, step_note
+from incidentbot.events import kind_word, said, step_note
 from incidentbot.evidence import anchors
 from incidentbot.i18n import render, t
 
@@ -217,18 +217,16 @@ def md_cell(text: Any) -> str:
 def value_label(kind: str, code: str, lang: str) -> str:
     """A stored code (``open``, ``very_high``, ``step_done``) as a reader of ``lang`` reads it.
 
-    English keeps the codes, which are also what commands take (``severity very_high``);
-    French shows the catalogue's words.
+    Every human view (Markdown, pages, the shell) shows words in both languages; the machine
+    formats (CSV, JSON) keep the codes, and command hints name the codes commands take.
     """
-    if lang == "en" or not code:
+    if not code:
         return code
     label = t(f"{kind}.{code}", lang, context="web")
     return code if label == f"{kind}.{code}" else label
 
 
 def _yes_no(value: Any, lang: str) -> str:
-    if lang == "en":
-        return str(value)
     return t("field.yes" if value else "field.no", lang).lower()
 
 
@@ -320,7 +318,7 @@ def export_markdown(
     out += ["", t("reports.timeline", lang), "", t("reports.timeline_header", lang)]
     out.append("| --- | --- | --- | --- | --- |")
     for e in data["timeline"]:
-        kind = value_label("kind", e["kind"], lang)
+        kind = kind_word(e["kind"], e["data"], lang)
         what = kind + (f" {e['data']['step']}" if e["data"].get("step") else "")
         out.append(
             f"| {e['seq']} | {local(e['at'])} | {md_cell(e['actor'])} | {md_cell(what)} | "

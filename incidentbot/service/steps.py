@@ -78,6 +78,7 @@ def step_lines(
             assignee=s.assignee or incident.roles.get(s.definition.owner.value),
             blocked_by=tuple(r for r in s.definition.requires if r in state and state[r].is_open),
             overdue=bool(s.is_open and s.due_at and s.due_at < now),
+            requires=tuple((r, state[r].status.value) for r in s.definition.requires if r in state),
         )
         for s in steps
     )
@@ -230,7 +231,7 @@ def skip_step(
     if unblocked:
         return Ack(
             "step_skipped_unblocks",
-            {"step": step.id, "ref": ref, "unblocked": ", ".join(unblocked)},
+            {"step": step.id, "ref": ref, "unblocked": ", ".join(unblocked), "n": len(unblocked)},
             incident=incident,
         )
     return Ack("step_skipped", {"step": step.id, "ref": ref}, incident=incident)

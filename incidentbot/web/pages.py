@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from incidentbot.core import deadlines
 from incidentbot.core.model import PHASES, EventKind, Incident, IncidentStatus, pick
 from incidentbot.core.when import format_local, parse_zone
-from incidentbot.events import said, step_note
+from incidentbot.events import kind_word, said, step_note
 from incidentbot.i18n import render
 from incidentbot.store import to_text
 from incidentbot.web.filters import Filters, safe_link, step_of
@@ -194,7 +194,9 @@ def timeline_page(
         (word("label.lead", lang), incident.lead or not_set),
         (
             word("label.severity", lang),
-            word(f"severity.{incident.severity.value}", lang) if incident.severity else not_set,
+            word(f"severity.{incident.severity.value}", lang)
+            if incident.severity
+            else word("label.severity_not_set", lang),
         ),
         (word("label.aware", lang), _when(incident.aware_at, tz, lang) or not_set),
         (word("detected", lang), _when(incident.detected_at, tz, lang) or not_set),
@@ -259,12 +261,11 @@ def timeline_page(
         for r in store.rows("drafts", "incident = ?", [ref], order_by="id")
     )
     phase_words = {p.value: word(f"phase.{p.value}", lang) for p in PHASES}
-    kind_words: dict[str, str] = {}
+    kind_words: dict[str, str] = {}  # the filter's choices: one per kind code
     rows: list[EventRow] = []
     for e in events:
-        kind_label = kind_words.get(e.kind)
-        if kind_label is None:
-            kind_label = kind_words[e.kind] = word(f"kind.{e.kind}", lang)
+        kind_label = kind_word(e.kind, e.data, lang)
+        kind_words.setdefault(e.kind, word(f"kind.{e.kind}", lang))
         text = said(
             e.kind, e.text, e.data, lang, actor=e.actor, when=lambda at: _when(at, tz, lang)
         )

@@ -31,6 +31,8 @@ from incidentbot.core.playbook.schema import (
     _Report,
     _the,
 )
+from incidentbot.core.when import parse_zone
+from incidentbot.errors import UsageError
 from incidentbot.i18n import Message
 
 # --- jurisdictions -------------------------------------------------------------------------
@@ -117,6 +119,15 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
     )
     citations = get("citations", lambda v, p: _string_map(rep, v, p, _of("citations", what)))
     contact = get("contact", lambda v, p: _string_map(rep, v, p, _of("contact", what)))
+    timezone = None
+    if "timezone" in body:
+        timezone = body["timezone"]
+        try:
+            if not isinstance(timezone, str):
+                raise UsageError(Message("pb.timezone", what=what, value=str(timezone)))
+            parse_zone(timezone)
+        except UsageError:
+            rep.add(path + ("timezone",), Message("pb.timezone", what=what, value=str(timezone)))
 
     if len(rep.problems) != before:
         return None
@@ -139,6 +150,7 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
         statutory_note=statutory_note or {},
         citations=citations or {},
         contact=contact or {},
+        timezone=timezone,
     )
 
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from incidentbot.core import commands as cmd
 from incidentbot.core.model import Incident, pick
-from incidentbot.core.when import format_local
-from incidentbot.events import said
+from incidentbot.core.when import format_local, format_zoned
+from incidentbot.events import kind_word, said
 from incidentbot.i18n import Message
 from incidentbot.slack.blocks.base import (
     MAX_BLOCKS,
@@ -140,12 +140,6 @@ def deadlines_blocks(view: DeadlinesView, lang: str, tz: tzinfo) -> list[Block]:
     return blocks
 
 
-def kind_label(kind: str, lang: str) -> str:
-    """An event kind as a French reader reads it; English keeps the kind as stored."""
-    label = t(f"kind.{kind}", lang)
-    return kind if lang == "en" or label == f"kind.{kind}" else label
-
-
 def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
     inc = view.incident
     head = (
@@ -160,7 +154,7 @@ def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
 
     for e in view.events:
         step = e.data.get("step") if e.data else None
-        what = esc(kind_label(e.kind, lang)) + (f" `{esc(step)}`" if step else "")
+        what = esc(kind_word(e.kind, e.data, lang)) + (f" `{esc(step)}`" if step else "")
         worded = said(e.kind, e.text, e.data, lang, actor=e.actor, when=plain)
         text = f": {esc(cut(worded, 300))}" if worded else ""
         link = f" <{esc(e.link)}|↗>" if e.link and e.link.startswith("https://") else ""
@@ -183,14 +177,22 @@ def timeline_blocks(view: TimelineView, lang: str, tz: tzinfo) -> list[Block]:
 def silence_text(card: Card, lang: str, tz: tzinfo) -> str:
     """The electoral silence on the card: when it starts (a date token, right for every reader
     even on a card that is only redrawn on changes), or that it is in force."""
-    return silence_line(card.silence_starts, card.now, lang, tz)
+    return silence_line(card.silence_starts, card.now, lang, tz, card.silence_zone)
 
 
-def silence_line(starts: datetime | None, now: datetime | None, lang: str, tz: tzinfo) -> str:
+def silence_line(
+    starts: datetime | None,
+    now: datetime | None,
+    lang: str,
+    tz: tzinfo,
+    zone: str | None = None,
+) -> str:
     if starts is None or now is None:
         return ""
     label = t("label.colon", lang, label=f"*{t('silence.label', lang)}*")
-    at = when(starts, tz)
+    at = when(starts, tz)  # on the reader's own clock (Slack words the date token) ...
+    if zone:  # ... and on the clock of the zone it belongs to (Paris midnight in France), named
+        at += f" — {esc(format_zoned(starts, zone, lang))}"
     if starts > now:
         return f":ballot_box_with_ballot: {label} " + t("silence.ahead_short", lang, at=at)
     return f":no_entry: {label} " + t("silence.now", lang, at=at)

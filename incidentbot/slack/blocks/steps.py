@@ -29,7 +29,7 @@ from incidentbot.views import (
 
 def severity_text(incident: Incident, lang: str) -> str:
     if incident.severity is None:
-        return t("label.not_set", lang)
+        return t("label.severity_not_set", lang)
     return t(f"severity.{incident.severity.value}", lang)
 
 
@@ -168,8 +168,8 @@ def step_detail_blocks(view: StepsView, lang: str, tz: tzinfo) -> list[Block]:
     line = view.lines[0]
     s = line.step
     requires = [
-        t("detail.still_open", lang, step=f"`{esc(r)}`") if r in line.blocked_by else f"`{esc(r)}`"
-        for r in s.definition.requires
+        t("detail.prerequisite", lang, step=f"`{esc(r)}`", state=t(f"detail.req.{st}", lang))
+        for r, st in line.requires
     ]
 
     def field(key: str, value: str) -> str:
