@@ -388,6 +388,7 @@ class Shell:
         lines = [f"{view.draft.name} ({view.draft.template})", view.draft.body]
         if view.diff:
             lines += [t("shell.changes_since", self.lang, version=view.previous_version), view.diff]
+        lines += [note.render(self.lang) for note in view.notes]
         if view.missing:
             lines.append(self._label("label.missing"))
             lines += [

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core.deadlines import Clock
 from incidentbot.core.model import Draft, Incident, Phase, Step, TimelineEvent
 from incidentbot.core.severity import Assessment
+from incidentbot.i18n import Message
 
 if TYPE_CHECKING:
     from incidentbot.drafting import MissingFact
@@ -136,6 +137,7 @@ class DraftView:
     diff: str | None = None
     previous_version: int | None = None
     files: Mapping[str, bytes] = field(default_factory=dict)  # filename -> content
+    notes: tuple[Message, ...] = ()  # warnings printed with the draft, in the reader's language
 
 
 @dataclass(frozen=True)

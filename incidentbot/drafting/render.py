@@ -39,7 +39,7 @@ from incidentbot.drafting.facts import (
     MissingFact,
     Rendered,
 )
-from incidentbot.drafting.markdown import finalize
+from incidentbot.drafting.markdown import UserText, escape, finalize
 from incidentbot.drafting.output import tidy
 from incidentbot.errors import ConfigError, UsageError
 from incidentbot.i18n import Message
@@ -183,7 +183,8 @@ def list_filter(value: Any) -> str:
         return str(value) if isinstance(value, MarkerUndefined) else _marker(name)
     if isinstance(value, str):
         return value
-    items = [str(item) for item in value]
+    # typed items are escaped here: the joined string is no longer marked typed
+    items = [escape(item) if isinstance(item, UserText) else str(item) for item in value]
     return format_list(items, locale=LOCALES.get(_state().lang, "en_GB"))
 
 

@@ -72,7 +72,7 @@ def draft_messages(view: DraftView, lang: str) -> list[tuple[list[Block], str]]:
             blocks.append(context(f"`{esc(d.template)}`"))
         blocks += [section(code(c)) for c in part]
         messages.append((blocks, esc(f"{title} ({start // CHUNKS_PER_MESSAGE + 1})")))
-    tail: list[Block] = []
+    tail: list[Block] = [section(esc(note.render(lang))) for note in view.notes]
     if view.missing:
         lines = "\n".join(
             f"• {esc(m.description)}: `{esc(m.supplied_by)}`" for m in view.missing[:40]
