@@ -139,6 +139,35 @@ class DraftView:
     files: Mapping[str, bytes] = field(default_factory=dict)  # filename -> content
     notes: tuple[Message, ...] = ()  # warnings printed with the draft, in the reader's language
 
+    def language_note(self, reader: str) -> Message | None:
+        """One line when the draft is not in the reader's language (notices and regulator
+        letters default to the jurisdiction's): how to ask for the other."""
+        d = self.draft
+        if d.language == reader:
+            return None
+        words = " ".join(
+            w
+            for w in (
+                _KIND_WORDS.get((d.kind, reader), d.kind),
+                d.jurisdiction or "",
+                d.variant if d.variant == "holding" else "",
+                reader,
+            )
+            if w
+        )
+        return Message(
+            "draft.other_language",
+            draft_lang=Message(f"language.{d.language}"),
+            reader_lang=Message(f"language.{reader}"),
+            command=words,
+        )
+
+
+_KIND_WORDS = {
+    ("press", "fr"): "presse", ("regulator", "fr"): "autorité", ("notice", "fr"): "avis",
+    ("staff", "fr"): "équipe", ("vendor", "fr"): "prestataire", ("report", "fr"): "rapport",
+}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class RegisterView:

@@ -328,3 +328,100 @@ def _run_reader(  # the reader (INCIDENTBOT_LANG) chosen by the test
         p.name: p.read_text(encoding="utf-8") for p in sorted((home / "drafts-out").rglob("*.md"))
     }
     return result, drafts
+
+
+# --- 6. Québec's own words ----------------------------------------------------------------------
+
+
+def test_quebec_drafts_use_quebec_titles_and_deadline_words(tmp_path: Path) -> None:
+    case = Case(
+        "quebec-words",
+        "qc",
+        """\
+déclarer Fuite playbook=vendor-breach aware="2026-11-28 09:00" juridiction=qc lang=fr
+brouillon autorité
+brouillon avis
+brouillon prestataire
+""",
+        (),
+    )
+    result, drafts = _run(case, tmp_path)
+    _ok(result)
+    for name in ("INC-1-regulator-qc-fr-v1.md", "INC-1-notice-qc-fr-v1.md"):
+        text = drafts[name]
+        assert "délégué à la protection des données" not in text, name
+        assert "SIREN" not in text, name
+    letter = drafts["INC-1-regulator-qc-fr-v1.md"].replace("\xa0", " ").replace("\u202f", " ")
+    assert (
+        "Personne responsable de la protection des renseignements personnels : [À COMPLÉTER : "
+        "personne responsable de la protection des renseignements personnels]" in letter
+    )
+    assert "NEQ [À COMPLÉTER : numéro d'entreprise du Québec (NEQ)]" in letter
+    vendor = drafts["INC-1-vendor-fr-v1.md"]
+    assert "quelques heures" not in vendor and "autorités de contrôle" not in vendor
+    assert "l'autorité compétente et les personnes concernées avec diligence." in vendor
+
+
+def test_a_french_vendor_letter_gives_the_gdpr_hour_count(tmp_path: Path) -> None:
+    case = Case(
+        "gdpr-vendor",
+        "fr",
+        'declare Fuite playbook=vendor-breach aware="2026-11-28 09:00" jurisdiction=fr lang=fr\n'
+        "draft vendor\ndraft vendor en\ndraft regulator\n",
+        (),
+    )
+    result, drafts = _run(case, tmp_path)
+    _ok(result)
+    french = drafts["INC-1-vendor-fr-v1.md"].replace("\xa0", " ").replace("\u202f", " ")
+    assert "personnes concernées dans un délai de 72 heures." in french
+    assert "people concerned within 72 hours." in drafts["INC-1-vendor-en-v1.md"]
+    assert "[À COMPLÉTER : numéro SIREN]" in drafts["INC-1-regulator-fr-fr-v1.md"]
+
+
+# --- 8. the hints follow the reader, the body the draft -------------------------------------------
+
+
+def test_an_english_reader_gets_english_hints_and_a_line_saying_the_draft_is_french(
+    tmp_path: Path,
+) -> None:
+    case = Case(
+        "reader-en",
+        "qc",
+        'declare Fuite playbook=generic-breach aware="2026-11-28 09:00" jurisdiction=qc lang=fr\n'
+        "draft notice\ndraft notice qc en\n",
+        (),
+    )
+    result, drafts = _run_reader(case, tmp_path, "en")
+    _ok(result)
+    first, second = result.stdout.split("[3] draft notice qc en")
+    assert "Les renseignements visés" in drafts["INC-1-notice-qc-fr-v1.md"]  # the body: French
+    assert "Missing facts:" in first
+    hints = first.split("Missing facts:")[1]
+    assert "/incident fact description TEXT" in hints and "élément" not in hints, hints
+    assert "person in charge of the protection of personal information" in hints
+    assert "délégué" not in hints and "responsable" not in hints
+    assert (
+        "This draft is in French, the default for this document; for the English version: "
+        "/incident draft notice qc en" in first
+    )
+    assert "This draft is in" not in second  # the English notice needs no such line
+
+
+def test_a_french_reader_of_an_english_letter_is_told_in_french(tmp_path: Path) -> None:
+    case = Case(
+        "reader-fr",
+        "uk",
+        'déclarer Fuite playbook=generic-breach aware="2026-11-28 09:00" juridiction=uk lang=fr\n'
+        "brouillon autorité\n",
+        (),
+    )
+    result, _ = _run(case, tmp_path)
+    _ok(result)
+    said = result.stdout.replace("\xa0", " ").replace("\u202f", " ")
+    assert (
+        "Ce brouillon est en anglais, la langue par défaut de ce document ; pour la version en "
+        "français : /incident brouillon autorité uk fr" in said
+    )
+    hints = said.split("Faits manquants :")[1]
+    assert "/incident élément description TEXTE" in hints
+    assert "description of what happened" not in hints

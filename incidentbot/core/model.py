@@ -167,6 +167,9 @@ class Jurisdiction:
     statutory_note: Text = field(default_factory=dict)
     citations: Mapping[str, str] = field(default_factory=dict)
     contact: Mapping[str, str] = field(default_factory=dict)
+    # the jurisdiction's own names for a draft's facts (``dpo_name``: Québec's "personne
+    # responsable de la protection des renseignements personnels"), for the missing markers
+    titles: Mapping[str, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from incidentbot.drafting.facts import (
 from incidentbot.drafting.markdown import typed
 from incidentbot.drafting.people import party_files, person_name, the_campaign, the_sender
 from incidentbot.drafting.render import as_when
-from incidentbot.drafting.statements import statements
+from incidentbot.drafting.statements import deadline_words, statements, titles
 from incidentbot.events import said
 
 # --- the context -----------------------------------------------------------------------------
@@ -154,6 +154,8 @@ def build_context(
             if s.status is not StepStatus.PENDING
         ],
         "_tz": tz,
+        "_titles": titles(jurisdiction, jurisdictions),
+        **deadline_words(jurisdiction, jurisdictions, lang),
     }
     context["other_authorities"] = [
         s
