@@ -388,12 +388,13 @@ class Shell:
         lines = [f"{view.draft.name} ({view.draft.template})", view.draft.body]
         if view.diff:
             lines += [t("shell.changes_since", self.lang, version=view.previous_version), view.diff]
+        notes = [*view.notes, view.language_note(self.lang)]
+        lines += [note.render(self.lang) for note in notes if note is not None]
         if view.missing:
+            # the hints follow the reader (who types the commands), not the draft's language
             lines.append(self._label("label.missing"))
-            lines += [
-                f"  - {t('label.colon', self.lang, label=m.description)} {m.supplied_by}"
-                for m in view.missing
-            ]
+            worded = (m.worded(self.lang) for m in view.missing)
+            lines += [f"  - {t('label.colon', self.lang, label=n)} {c}" for n, c in worded]
         if written:
             lines.append(t("shell.files", self.lang, names=", ".join(written)))
         return "\n".join(lines)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from incidentbot.core.deadlines import Clock
 from incidentbot.core.model import Draft, Incident, Phase, Step, TimelineEvent
 from incidentbot.core.severity import Assessment
+from incidentbot.i18n import Message
 
 if TYPE_CHECKING:
     from incidentbot.drafting import MissingFact
@@ -138,6 +139,36 @@ class DraftView:
     diff: str | None = None
     previous_version: int | None = None
     files: Mapping[str, bytes] = field(default_factory=dict)  # filename -> content
+    notes: tuple[Message, ...] = ()  # warnings printed with the draft, in the reader's language
+
+    def language_note(self, reader: str) -> Message | None:
+        """One line when the draft is not in the reader's language (notices and regulator
+        letters default to the jurisdiction's): how to ask for the other."""
+        d = self.draft
+        if d.language == reader:
+            return None
+        words = " ".join(
+            w
+            for w in (
+                _KIND_WORDS.get((d.kind, reader), d.kind),
+                d.jurisdiction or "",
+                d.variant if d.variant == "holding" else "",
+                reader,
+            )
+            if w
+        )
+        return Message(
+            "draft.other_language",
+            draft_lang=Message(f"language.{d.language}"),
+            reader_lang=Message(f"language.{reader}"),
+            command=words,
+        )
+
+
+_KIND_WORDS = {
+    ("press", "fr"): "presse", ("regulator", "fr"): "autorité", ("notice", "fr"): "avis",
+    ("staff", "fr"): "équipe", ("vendor", "fr"): "prestataire", ("report", "fr"): "rapport",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -550,10 +550,11 @@ draft regulator ca fr
         assert len(opc) == 1 and "Nous avons notifié" not in opc[0], opc
     assert "Nous avons informé directement les personnes concernées le" in press
     assert "Nous avons informé directement" not in notice  # its reader is the person told
-    # the OPC letter: the CAI notified, the persons already told (under Québec's law)
+    # the OPC letter: the CAI notified; the persons told under Québec's law are not the OPC's
+    # notification of the persons (issue 16): the letter says only what was done under PIPEDA
     assert re.search(r"^- Commission d'accès[^\n]*notification faite le", letter, re.M), letter
-    assert "Nous avons avisé directement les personnes touchées le" in letter
-    assert "Nous aviserons" not in letter
+    assert "Nous avons avisé directement les personnes touchées le" not in letter
+    assert "Nous aviserons directement les personnes touchées" in letter
 
 
 def test_drafts_give_peoples_names_from_the_configuration_not_their_handles(

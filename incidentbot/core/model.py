@@ -168,6 +168,9 @@ class Jurisdiction:
     citations: Mapping[str, str] = field(default_factory=dict)
     contact: Mapping[str, str] = field(default_factory=dict)
     timezone: str | None = None  # the natural zone of its schedule facts (IANA name)
+    # the jurisdiction's own names for a draft's facts (``dpo_name``: Québec's "personne
+    # responsable de la protection des renseignements personnels"), for the missing markers
+    titles: Mapping[str, Text] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from incidentbot.drafting.facts import (
 from incidentbot.drafting.markdown import typed
 from incidentbot.drafting.people import party_files, person_name, the_campaign, the_sender
 from incidentbot.drafting.render import as_when
-from incidentbot.drafting.statements import statements
+from incidentbot.drafting.statements import deadline_words, statements, titles
 from incidentbot.events import said
 
 # --- the context -----------------------------------------------------------------------------
@@ -154,6 +154,8 @@ def build_context(
             if s.status is not StepStatus.PENDING
         ],
         "_tz": tz,
+        "_titles": titles(jurisdiction, jurisdictions),
+        **deadline_words(jurisdiction, jurisdictions, lang),
     }
     context["other_authorities"] = [
         s
@@ -168,6 +170,10 @@ def build_context(
         entry.update(actor=typed(entry["actor"]), text=typed(entry["text"]))
     for entry in context["steps_record"]:
         entry.update(note=typed(entry["note"]))
+    for entry in context["decisions"]:
+        entry.update(
+            override_by=typed(entry["override_by"]), override_reason=typed(entry["override_reason"])
+        )
     return context
 
 
@@ -336,11 +342,15 @@ def _the_notifications(
         for n in notifications.values()
         if n.get("persons_notified_at")
     )
-    persons_at = as_when(
-        notification.get("persons_notified_at")
-        or (told[0][1] if told else None)
-        or facts.get("persons_notified_at")
-    )
+    if jid:
+        # a letter to one jurisdiction: only its own persons notification (issue 16); the
+        # notice to persons may say which persons were told where
+        persons_at = as_when(
+            notification.get("persons_notified_at")
+            or (facts.get("persons_notified_at") if len(incident.jurisdictions) <= 1 else None)
+        )
+    else:
+        persons_at = as_when((told[0][1] if told else None) or facts.get("persons_notified_at"))
     if mine or persons_at:
         persons_notification = {
             "decision": bool(persons_at) or any(d["persons"] for d in mine),
@@ -357,6 +367,9 @@ def _the_notifications(
         "delay_reasons": facts.get("delay_reasons"),
         "submission": "complementary" if notified_at else "initial",
         "decisions": shaped,
+        # the decision in force for this jurisdiction is not to notify the authority: the
+        # letter is a voluntary notice and never asserts the legal threshold is met
+        "voluntary": bool(jid and mine and not any(d["authority"] for d in mine)),
     }
 
 

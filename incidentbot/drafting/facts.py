@@ -4,7 +4,7 @@ of drafts, and the sentences derived from an assessment (data categories, conseq
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from incidentbot.core.model import (
     pick,
@@ -59,6 +59,15 @@ def hint_text(hint: Hint, lang: str) -> str:
     return hint
 
 
+DEADLINE_WORDS: dict[str, tuple[str, str]] = {
+    # a deadline rule's kind (jurisdictions.yaml), worded for a letter: (en, fr)
+    "hours": ("within {n} hours", "dans un délai de {n} heures"),
+    "promptly": ("promptly", "avec diligence"),
+    "as_soon_as_feasible": ("as soon as feasible", "dès que possible"),
+    "without_undue_delay": ("without undue delay", "dans les meilleurs délais"),
+}
+
+
 @dataclass(frozen=True)
 class Fact:
     name: str
@@ -80,8 +89,17 @@ class Fact:
 @dataclass(frozen=True)
 class MissingFact:
     name: str
-    description: str
+    description: str  # in the draft's language
     supplied_by: str
+    title: Mapping[str, str] = field(default_factory=dict)  # the jurisdiction's own name
+
+    def worded(self, lang: str) -> tuple[str, str]:
+        """The fact's name and the command that supplies it, in the reader's language (the
+        person typing the commands, not the draft's reader)."""
+        fact = FACTS.get(self.name)
+        if fact is None:
+            return self.description, self.supplied_by
+        return (pick(self.title, lang) if self.title else fact.describe(lang)), fact.supplied(lang)
 
 
 @dataclass(frozen=True)
@@ -104,8 +122,8 @@ _CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
     ("playbook_title", "playbook followed", "procédure suivie", "/incident declare TITLE playbook=PLAYBOOK"),
     ("organization_name", "name of the organization", "nom de l'organisation",
      "config [organization] name"),
-    ("organization_id", "organization number (SIREN in France, NEQ in Québec)",
-     "numéro d'identification (SIREN en France, NEQ au Québec)",
+    ("organization_id", "organization number",
+     "numéro d'identification de l'organisation",
      "config [organization] id"),
     ("organization_address", "postal address of the organization",
      "adresse postale de l'organisation", "config [organization] address"),
@@ -194,6 +212,11 @@ _CATALOGUE: tuple[tuple[str, str, str, Hint], ...] = (
     ("submission", "initial or complementary notification",
      "notification initiale ou complémentaire",
      "/incident draft regulator JURISDICTION [initial|complementary]"),
+    ("notify_deadline", "how soon the regulator must be told", "délai pour aviser l'autorité",
+     "playbooks/jurisdictions.yaml deadline"),
+    ("voluntary", "voluntary notice (the decision in force is not to notify)",
+     "avis volontaire (la décision en vigueur est de ne pas notifier)",
+     "/incident assess KEY=VALUE"),
     ("decisions", "notification decisions and their reasons",
      "décisions de notification et leurs motifs", "/incident assess KEY=VALUE"),
     ("timeline", "timeline of the incident", "chronologie de l'incident", "/incident timeline"),

@@ -23,6 +23,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment
 
+from incidentbot.core.model import pick
 from incidentbot.core.when import parse_zone
 from incidentbot.drafting.facts import (
     DATE_PATTERN,
@@ -40,7 +41,7 @@ from incidentbot.drafting.facts import (
     MissingFact,
     Rendered,
 )
-from incidentbot.drafting.markdown import finalize
+from incidentbot.drafting.markdown import UserText, escape, finalize
 from incidentbot.drafting.output import tidy
 from incidentbot.errors import ConfigError, UsageError
 from incidentbot.i18n import Message
@@ -53,6 +54,7 @@ class _State:
     lang: str
     tz: tzinfo
     missing: dict[str, MissingFact] = field(default_factory=dict)
+    titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # jurisdiction's names
 
 
 _STATE: contextvars.ContextVar[_State | None] = contextvars.ContextVar("_STATE", default=None)
@@ -63,10 +65,11 @@ def _marker(name: str) -> str:
     state = _STATE.get()
     lang = state.lang if state else "en"
     fact = FACTS.get(name)
-    description = fact.describe(lang) if fact else name
+    title = state.titles.get(name) if state else None
+    description = pick(title, lang) if title else (fact.describe(lang) if fact else name)
     if state is not None and name not in state.missing:
         supplied = fact.supplied(lang) if fact else ""
-        state.missing[name] = MissingFact(name, description, supplied)
+        state.missing[name] = MissingFact(name, description, supplied, title or {})
     return MARKERS.get(lang, MARKERS["en"]).format(description)
 
 
@@ -203,7 +206,8 @@ def list_filter(value: Any) -> str:
         return str(value) if isinstance(value, MarkerUndefined) else _marker(name)
     if isinstance(value, str):
         return value
-    items = [str(item) for item in value]
+    # typed items are escaped here: the joined string is no longer marked typed
+    items = [escape(item) if isinstance(item, UserText) else str(item) for item in value]
     return format_list(items, locale=LOCALES.get(_state().lang, "en_GB"))
 
 
@@ -336,7 +340,7 @@ class Drafter:
         if kind == "regulator" and variant in SUBMISSIONS:
             values["submission"] = variant
         values.update(lang=lang, kind=kind, variant=variant, jurisdiction=jurisdiction)
-        state = _State(lang, context.get("_tz") or UTC)
+        state = _State(lang, context.get("_tz") or UTC, titles=context.get("_titles") or {})
         token = _STATE.set(state)
         try:
             text = self._env.get_template(path).render(values)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from incidentbot.core.model import Jurisdiction, pick
+from incidentbot.drafting.facts import DEADLINE_WORDS
 from incidentbot.drafting.render import as_when
 
 NOTIFIED, TO_NOTIFY, NOT_REQUIRED, NO_BREACH, UNDECIDED = (
@@ -118,3 +119,27 @@ def statements(
         },
         "no_breach": no_breach,
     }
+
+
+def titles(
+    jurisdiction: Jurisdiction | None, jurisdictions: Sequence[Jurisdiction]
+) -> dict[str, Mapping[str, str]]:
+    """The jurisdiction's own names for missing facts (jurisdictions.yaml ``titles``): the
+    draft's jurisdiction, or the incident's only one."""
+    source = jurisdiction or (jurisdictions[0] if len(jurisdictions) == 1 else None)
+    return dict(source.titles) if source else {}
+
+
+def deadline_words(
+    jurisdiction: Jurisdiction | None, jurisdictions: Sequence[Jurisdiction], lang: str
+) -> dict[str, Any]:
+    """How soon the authority must be told, worded from the deadline rule of the incident's
+    jurisdictions (jurisdictions.yaml): the strictest hour count, else the law's wording."""
+    rules = [j.deadline for j in (jurisdictions or ([jurisdiction] if jurisdiction else []))]
+    hours = [r.hours for r in rules if r.kind == "hours" and r.hours is not None]
+    if hours:
+        return {
+            "notify_deadline": DEADLINE_WORDS["hours"][lang == "fr"].format(n=f"{min(hours):g}")
+        }
+    kinds = [r.kind for r in rules if r.kind in DEADLINE_WORDS]
+    return {"notify_deadline": DEADLINE_WORDS[kinds[0]][lang == "fr"] if kinds else None}

@@ -59,7 +59,11 @@ def draft_config(
 
 
 def _split_variant(
-    svc: IncidentService, incident: Incident, jurisdiction: str | None, lang: str | None
+    svc: IncidentService,
+    incident: Incident,
+    kind: str,
+    jurisdiction: str | None,
+    lang: str | None,
 ) -> tuple[str | None, str | None, str | None]:
     variant = None
     if (
@@ -70,10 +74,24 @@ def _split_variant(
         variant, jurisdiction = jurisdiction, None
     if lang and lang not in ("en", "fr") and lang in VARIANTS:
         variant, lang = lang, None
-    if jurisdiction and jurisdiction not in svc.catalogue.jurisdictions:
+    if (
+        jurisdiction in ("en", "fr")
+        and jurisdiction not in incident.jurisdictions
+        and kind not in ("regulator", "notice")
+        and lang is None
+    ):
+        # ``draft press fr``: a document with no authority takes the word as its language
+        jurisdiction, lang = None, jurisdiction
+    if jurisdiction and jurisdiction not in incident.jurisdictions:
+        # a draft for a jurisdiction the incident is not under would name the wrong
+        # authority and law: refused, with the incident's jurisdictions
         raise UsageError(
-            f'Unknown jurisdiction "{jurisdiction}"; {incident.ref} has '
-            f"{', '.join(incident.jurisdictions) or 'none'}.",
+            Message(
+                "draft.not_jurisdiction",
+                ref=incident.ref,
+                jurisdiction=jurisdiction,
+                jurisdictions=", ".join(incident.jurisdictions) or "—",
+            ),
             field="jurisdiction",
         )
     return jurisdiction, lang, variant
@@ -147,7 +165,7 @@ def draft(
     variant: str | None = None,
 ) -> DraftView:
     incident = svc.resolve(ref, actor=actor, action="draft")
-    jurisdiction, lang, parsed_variant = _split_variant(svc, incident, jurisdiction, lang)
+    jurisdiction, lang, parsed_variant = _split_variant(svc, incident, kind, jurisdiction, lang)
     variant = variant or parsed_variant
     if variant is None:
         variant = PLAYBOOK_VARIANTS.get((kind, incident.playbook))
@@ -156,8 +174,12 @@ def draft(
             jurisdiction = incident.jurisdictions[0]
         elif kind == "regulator":
             raise UsageError(
-                f"Which regulator? {ref} is under {', '.join(incident.jurisdictions) or 'no jurisdiction'}: "
-                f"/incident draft regulator {incident.jurisdictions[0] if incident.jurisdictions else 'qc'}",
+                Message(
+                    "draft.which_regulator",
+                    ref=ref,
+                    jurisdictions=", ".join(incident.jurisdictions) or "—",
+                    example=incident.jurisdictions[0] if incident.jurisdictions else "qc",
+                ),
                 field="jurisdiction",
             )
     if variant is None and kind == "regulator" and jurisdiction:
@@ -169,9 +191,27 @@ def draft(
         variant = "complementary" if told else None
     j = svc.catalogue.jurisdictions.get(jurisdiction) if jurisdiction else None
     lang = lang or drafting.default_language(kind, j, incident.language)
+    context = draft_context(svc, incident, j, lang)
+    notes: list[Message] = []
+    if kind == "regulator" and context.get("voluntary") and jurisdiction:
+        notes.append(
+            Message(
+                "draft.voluntary",
+                jurisdiction=jurisdiction,
+                decision=Message(
+                    "decision.persons"
+                    if any(
+                        d["persons"]
+                        for d in context["decisions"]
+                        if d["jurisdiction"] == jurisdiction
+                    )
+                    else "decision.document"
+                ),
+            )
+        )
     rendered = svc.drafter.render(
         kind,
-        context=draft_context(svc, incident, j, lang),
+        context=context,
         jurisdiction=jurisdiction,
         lang=lang,
         variant=variant,
@@ -239,6 +279,7 @@ def draft(
         diff=diff_text,
         previous_version=prev["version"] if prev and diff_text else None,
         files=files,
+        notes=tuple(notes),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from incidentbot.core.model import EventKind
@@ -53,6 +53,8 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         stored = parse_when(
             stored, now=svc.clock(), tz=zone, future=key in SCHEDULE_FACTS
         ).isoformat()
+        if key == "detected_at" and datetime.fromisoformat(stored) > svc.clock():
+            raise UsageError(Message("incidents.detected_future"), field=key)
     if key in NUMBER_FACTS:
         if not stored.isdigit():
             raise UsageError(Message("facts.whole_number", key=key, value=value), field=key)
@@ -67,7 +69,12 @@ def set_fact(svc: IncidentService, ref: str, key: str, value: str, *, actor: str
         facts = dict(incident.facts)
         previous = facts.get(key)
         facts[key] = stored
-        svc.store.save_incident(replace(incident, facts=facts))
+        changed = replace(incident, facts=facts)
+        if key == "detected_at":
+            # the incident's own detection time: the letters' discovery date, the export's
+            # **Detected**, and a deadline that starts at detection (jurisdictions.yaml)
+            changed = replace(changed, detected_at=datetime.fromisoformat(stored))
+        svc.store.save_incident(changed)
         svc.record(
             incident,
             EventKind.FACT_SET,

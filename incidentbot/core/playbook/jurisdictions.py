@@ -10,6 +10,7 @@ from incidentbot.core.model import (
     DeadlineRule,
     Jurisdiction,
     StepDef,
+    Text,
 )
 from incidentbot.core.playbook.schema import (
     _FIELD,
@@ -128,6 +129,7 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
             parse_zone(timezone)
         except UsageError:
             rep.add(path + ("timezone",), Message("pb.timezone", what=what, value=str(timezone)))
+    titles = get("titles", lambda v, p: _text_map(rep, v, p, _of("titles", what)))
 
     if len(rep.problems) != before:
         return None
@@ -151,6 +153,7 @@ def _build_jurisdiction(rep: _Report, jid: str, raw: Any, path: KeyPath) -> Juri
         citations=citations or {},
         contact=contact or {},
         timezone=timezone,
+        titles=titles or {},
     )
 
 
@@ -190,6 +193,22 @@ def _build_deadline(rep: _Report, raw: Any, path: KeyPath, what: What) -> Deadli
     return DeadlineRule(
         kind=kind, hours=hours, target_hours=target, start=start, late_requires=late
     )
+
+
+def _text_map(rep: _Report, raw: Any, path: KeyPath, what: What) -> dict[str, Text] | None:
+    """Fact names to bilingual texts (``titles``)."""
+    body = rep.mapping(raw, path, what)
+    if body is None:
+        return None
+    result: dict[str, Text] = {}
+    for key, value in body.items():
+        if not isinstance(key, str) or not _FIELD.fullmatch(key):
+            rep.add(path + (key,), Message("pb.map_key", key=key, what=what))
+            continue
+        text = rep.text(value, path + (key,), what)
+        if text:
+            result[key] = text
+    return result
 
 
 def _string_map(rep: _Report, raw: Any, path: KeyPath, what: What) -> dict[str, str] | None:

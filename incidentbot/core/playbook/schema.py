@@ -47,7 +47,7 @@ JURISDICTION_REQUIRED = ("name", "authority", "authority_name", "law", "deadline
                          "persons_deadline", "threshold", "persons_threshold", "language")
 JURISDICTION_KEYS = JURISDICTION_REQUIRED + (
     "register_retention_months", "notice_fields", "persons_fields", "persons_exceptions",
-    "phased", "statutory_note", "citations", "contact", "timezone")
+    "phased", "statutory_note", "citations", "contact", "timezone", "titles")
 DEADLINE_KEYS = ("kind", "hours", "target_hours", "start", "late_requires")
 DEADLINE_KINDS = ("hours", "promptly", "as_soon_as_feasible", "without_undue_delay")
 # fmt: on

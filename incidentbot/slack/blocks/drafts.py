@@ -72,10 +72,14 @@ def draft_messages(view: DraftView, lang: str) -> list[tuple[list[Block], str]]:
             blocks.append(context(f"`{esc(d.template)}`"))
         blocks += [section(code(c)) for c in part]
         messages.append((blocks, esc(f"{title} ({start // CHUNKS_PER_MESSAGE + 1})")))
-    tail: list[Block] = []
+    language = view.language_note(lang)
+    notes = [*view.notes, *([language] if language else [])]
+    tail: list[Block] = [section(esc(note.render(lang))) for note in notes]
     if view.missing:
+        worded = [m.worded(lang) for m in view.missing[:40]]
         lines = "\n".join(
-            f"• {esc(m.description)}: `{esc(m.supplied_by)}`" for m in view.missing[:40]
+            f"• {esc(t('label.colon', lang, label=name))} `{esc(command)}`"
+            for name, command in worded
         )
         tail.append(
             section(f"*{t('label.missing', lang)}*\n{t('draft.missing_hint', lang)}\n{lines}")
