@@ -235,13 +235,17 @@ draft report
 CASES = (QUEBEC_VENDOR, FRENCH_HACK, VOTER_FILE, FOREIGN_HOST, INSIDER)
 
 
-def _run(case: Case, home: Path) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+def _run(
+    case: Case, home: Path, reader: str = "fr", tz: str | None = None
+) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """Play ``case`` in the shell as alice, a reader of ``reader``; the drafts written, by file."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_"))},
         "HOME": str(home),
         "INCIDENTBOT_DB": str(home / "bot.db"),
-        "INCIDENTBOT_TZ": "America/Toronto" if case.jurisdiction == "qc" else "Europe/Paris",
-        "INCIDENTBOT_LANG": "fr",
+        "INCIDENTBOT_TZ": tz
+        or ("America/Toronto" if case.jurisdiction == "qc" else "Europe/Paris"),
+        "INCIDENTBOT_LANG": reader,
     }
     script = home / "case.txt"
     script.write_text(case.script, encoding="utf-8")

@@ -298,36 +298,7 @@ def test_which_regulator_is_asked_in_the_readers_words(tmp_path: Path) -> None:
 def _run_reader(  # the reader (INCIDENTBOT_LANG) chosen by the test
     case: Case, home: Path, reader: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "INCIDENTBOT_"))},
-        "HOME": str(home),
-        "INCIDENTBOT_DB": str(home / "bot.db"),
-        "INCIDENTBOT_TZ": "America/Toronto",
-        "INCIDENTBOT_LANG": reader,
-    }
-    script = home / "case.txt"
-    script.write_text(case.script, encoding="utf-8")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "incidentbot.cli",
-            "shell",
-            "--script",
-            str(script),
-            "--as",
-            "alice",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=home,
-    )
-    drafts = {
-        p.name: p.read_text(encoding="utf-8") for p in sorted((home / "drafts-out").rglob("*.md"))
-    }
-    return result, drafts
+    return _run(case, home, reader, tz="America/Toronto")
 
 
 # --- 6. Québec's own words ----------------------------------------------------------------------
