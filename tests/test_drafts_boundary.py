@@ -555,7 +555,7 @@ draft regulator ca fr
     assert "Nous avons informé directement les personnes concernées le" in press
     assert "Nous avons informé directement" not in notice  # its reader is the person told
     # the OPC letter: the CAI notified; the persons told under Québec's law are not the OPC's
-    # notification of the persons (issue 16): the letter says only what was done under PIPEDA
+    # notification of the persons (issue 15): the letter says only what was done under PIPEDA
     assert re.search(r"^- Commission d'accès[^\n]*notification faite le", letter, re.M), letter
     assert "Nous avons avisé directement les personnes touchées le" not in letter
     assert "Nous aviserons directement les personnes touchées" in letter

@@ -1,4 +1,4 @@
-"""The drafts a reviewer and a new user found wrong (issue 16), played through the shell and read
+"""The drafts a reviewer and a new user found wrong (issue 15, after review), played through the shell and read
 as their recipients would: whose persons were informed, a voluntary notice when the decision is
 not to notify, the detection time, typed Markdown, a jurisdiction the incident is not under,
 Québec's words, planned measures in every notice, and the reader's language for the hints."""
@@ -249,7 +249,7 @@ def test_markdown_typed_anywhere_is_shown_literally_in_every_template(
     for planted in ("NOTE", "STEP", "REASON", "LESSONS", "TAKEN", "PLANNED"):
         assert f"{planted} {PLANT}" in report, (planted, report)
     for name, markdown in written.items():
-        if "-notice-" in name:  # planned measures in every notice (issue 16, item 7)
+        if "-notice-" in name:  # planned measures in every notice (issue 15)
             assert f"PLANNED {PLANT}" in shown(markdown)[0], name
 
 

@@ -343,7 +343,7 @@ def _the_notifications(
         if n.get("persons_notified_at")
     )
     if jid:
-        # a letter to one jurisdiction: only its own persons notification (issue 16); the
+        # a letter to one jurisdiction: only its own persons notification (issue 15); the
         # notice to persons may say which persons were told where
         persons_at = as_when(
             notification.get("persons_notified_at")
