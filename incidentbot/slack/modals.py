@@ -43,6 +43,21 @@ def plain(text: str, limit: int = 75) -> dict[str, Any]:
     return {"type": "plain_text", "text": cut(text, limit)}
 
 
+def frame(
+    callback_id: str, *, title: str, submit: str, cancel: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """What every modal of the bot starts with: its id, its three texts (Slack's 24-character
+    limit) and its private metadata; the caller adds its ``blocks``."""
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": plain(title, 24),
+        "submit": plain(submit, 24),
+        "close": plain(cancel, 24),
+        "private_metadata": json.dumps(metadata),
+    }
+
+
 def input_block(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False,
            hint: str | None = None) -> dict[str, Any]:  # fmt: skip
     block: dict[str, Any] = {
@@ -142,12 +157,13 @@ def declare_modal(
         ),
     ]
     return {
-        "type": "modal",
-        "callback_id": DECLARE,
-        "title": plain(t("modal.declare", lang), 24),
-        "submit": plain(t("modal.declare_submit", lang), 24),
-        "close": plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps({"tz": tz_name, "channel": channel, "lang": lang}),
+        **frame(
+            DECLARE,
+            title=t("modal.declare", lang),
+            submit=t("modal.declare_submit", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"tz": tz_name, "channel": channel, "lang": lang},
+        ),
         "blocks": blocks,
     }
 
@@ -220,21 +236,20 @@ def done_modal(
 ) -> dict[str, Any]:
     hint = t("field.note_evidence" if step.evidence else "field.note_optional", lang)
     return {
-        "type": "modal",
-        "callback_id": DONE,
-        "title": plain(t("modal.done", lang), 24),
-        "submit": plain(t("modal.submit", lang), 24),
-        "close": plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps(
-            {
+        **frame(
+            DONE,
+            title=t("modal.done", lang),
+            submit=t("modal.submit", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={
                 "ref": ref,
                 "step": step.id,
                 "version": version,
                 "lang": lang,
                 "evidence": step.evidence,
                 **extra,
-            }
-        ),  # fmt: skip
+            },
+        ),
         "blocks": [
             {
                 "type": "section",
@@ -258,13 +273,12 @@ def skip_modal(
     *, ref: str, step: StepDef, version: int, lang: str, extra: dict[str, Any]
 ) -> dict[str, Any]:
     return {
-        "type": "modal",
-        "callback_id": SKIP,
-        "title": plain(t("modal.skip", lang), 24),
-        "submit": plain(t("modal.submit", lang), 24),
-        "close": plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps(
-            {"ref": ref, "step": step.id, "version": version, "lang": lang, **extra}
+        **frame(
+            SKIP,
+            title=t("modal.skip", lang),
+            submit=t("modal.submit", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"ref": ref, "step": step.id, "version": version, "lang": lang, **extra},
         ),
         "blocks": [
             {
@@ -328,12 +342,13 @@ def measure_modal(
         )
     )
     return {
-        "type": "modal",
-        "callback_id": MEASURE,
-        "title": plain(t("modal.measure", lang), 24),
-        "submit": plain(t("modal.submit", lang), 24),
-        "close": plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps({"ref": ref, "step": step.id, "lang": lang, **extra}),
+        **frame(
+            MEASURE,
+            title=t("modal.measure", lang),
+            submit=t("modal.submit", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"ref": ref, "step": step.id, "lang": lang, **extra},
+        ),
         "blocks": blocks,
     }
 

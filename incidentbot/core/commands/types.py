@@ -30,12 +30,12 @@ class Declare(_Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ListIncidents(_Command):
-    pass
+    """``list``: the incidents the reader may see, legal deadlines first."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Status(_Command):
-    pass
+    """``status`` (or a reference alone): the incident's card."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -47,17 +47,17 @@ class Steps(_Command):
 
 @dataclass(frozen=True, kw_only=True)
 class Deadlines(_Command):
-    pass
+    """``deadlines``: each authority's clock, then its persons' clock."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Close(_Command):
-    pass
+    """``close``: close the incident once its mandatory steps are done or skipped."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Register(_Command):
-    pass
+    """``register``: one row per incident the reader may see."""
 
 
 @dataclass(frozen=True, kw_only=True)

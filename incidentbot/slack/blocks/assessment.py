@@ -3,7 +3,6 @@ decision and its Override button per jurisdiction, and the Override and "Mark no
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,12 +115,13 @@ def assess_modal(*, ref: str, lang: str, channel: str | None,
             )  # fmt: skip
         )
     return {
-        "type": "modal",
-        "callback_id": ASSESS,
-        "title": modals.plain(t("modal.assess", lang), 24),
-        "submit": modals.plain(t("modal.assess_submit", lang), 24),
-        "close": modals.plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps({"ref": ref, "lang": lang, "channel": channel}),
+        **modals.frame(
+            ASSESS,
+            title=t("modal.assess", lang),
+            submit=t("modal.assess_submit", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"ref": ref, "lang": lang, "channel": channel},
+        ),
         "blocks": blocks,
     }
 
@@ -158,13 +158,12 @@ def override_modal(*, ref: str, decision: Mapping[str, Any], authority: str, lan
         + (f"\n{esc(decision['rule'])}" if decision.get("rule") else "")
     )
     return {
-        "type": "modal",
-        "callback_id": OVERRIDE,
-        "title": modals.plain(t("modal.override", lang), 24),
-        "submit": modals.plain(t("modal.record", lang), 24),
-        "close": modals.plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps(
-            {"ref": ref, "jurisdiction": jid, "lang": lang, "channel": channel}
+        **modals.frame(
+            OVERRIDE,
+            title=t("modal.override", lang),
+            submit=t("modal.record", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"ref": ref, "jurisdiction": jid, "lang": lang, "channel": channel},
         ),
         "blocks": [
             {"type": "section", "text": {"type": "mrkdwn", "text": cut(summary, 3000)}},
@@ -209,13 +208,12 @@ def read_override(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str],
 def notified_modal(*, ref: str, jurisdiction: str, authority: str, lang: str,
                    channel: str | None) -> dict[str, Any]:  # fmt: skip
     return {
-        "type": "modal",
-        "callback_id": NOTIFIED,
-        "title": modals.plain(t("modal.notified", lang), 24),
-        "submit": modals.plain(t("modal.record", lang), 24),
-        "close": modals.plain(t("modal.cancel", lang), 24),
-        "private_metadata": json.dumps(
-            {"ref": ref, "jurisdiction": jurisdiction, "lang": lang, "channel": channel}
+        **modals.frame(
+            NOTIFIED,
+            title=t("modal.notified", lang),
+            submit=t("modal.record", lang),
+            cancel=t("modal.cancel", lang),
+            metadata={"ref": ref, "jurisdiction": jurisdiction, "lang": lang, "channel": channel},
         ),
         "blocks": [
             {
